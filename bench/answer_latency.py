@@ -1,0 +1,106 @@
+"""Time Bot.handle over the example questions, with the shipped knowledge base and with a
+generated one of 10,000 topics. Prints p50/p99 per message and the process's peak memory.
+
+    python bench/answer_latency.py [--topics 10000] [--rounds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.app import build_bot  # noqa: E402
+from bot.config import Config  # noqa: E402
+from bot.core.clock import FixedClock  # noqa: E402
+from bot.core.messages import IncomingMessage  # noqa: E402
+from bot.knowledge.base import KnowledgeBase  # noqa: E402
+from bot.knowledge.holder import KnowledgeHolder  # noqa: E402
+from bot.knowledge.loader import load_knowledge  # noqa: E402
+from bot.knowledge.schema import KnowledgeFile  # noqa: E402
+
+SYLLABLES = ["ba", "ke", "lo", "mi", "nu", "sa", "te", "vi", "ro", "gu", "fa", "dö", "hä",
+             "kå", "pe", "sti", "tra", "bro", "gra", "sko", "fjä", "lju", "sne", "vra"]
+
+
+def questions() -> list[str]:
+    data = yaml.safe_load((ROOT / "tests" / "data" / "questions.yaml").read_text("utf-8"))
+    asked = [case["q"] for case in data["cases"]]
+    kb = load_knowledge(ROOT / "knowledge")
+    asked += [ex for topic in kb.data.topics for ex in topic.examples]
+    return asked
+
+
+def generated(n_topics: int, seed: int = 7) -> KnowledgeBase:
+    """The shipped base plus `n_topics` generated topics of made-up words."""
+    rng = random.Random(seed)
+    shipped = load_knowledge(ROOT / "knowledge").data
+    vocab = sorted({"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+                    for _ in range(30_000)})
+    topics = [t.model_dump() for t in shipped.topics]
+    for i in range(n_topics):
+        words = rng.sample(vocab, 8)
+        topics.append({
+            "id": f"gen-{i}",
+            "title": {"sv": f"Ämne {i}", "en": f"Topic {i}"},
+            "examples": [" ".join(["vad", "är", *rng.sample(words, 3)]) for _ in range(5)],
+            "keywords": words[:3],
+            "answer": {"sv": f"Svar {i}", "en": f"Answer {i}"},
+        })
+    data = shipped.model_dump()
+    data["topics"] = topics
+    return KnowledgeBase(KnowledgeFile.model_validate(data))
+
+
+async def measure(kb: KnowledgeBase, asked: list[str], rounds: int) -> list[float]:
+    bot = build_bot(Config(), FixedClock(dt.date(2026, 11, 28)), KnowledgeHolder(kb))
+    timings: list[float] = []
+    for r in range(rounds):
+        for i, text in enumerate(asked):
+            msg = IncomingMessage(transport="bench", room="!r", sender=f"@u{i}:{r}",
+                                  text=text, event_id=f"${r}-{i}")
+            start = time.perf_counter()
+            await bot.handle(msg)
+            timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def report(name: str, timings: list[float]) -> None:
+    timings = sorted(timings)
+    p50 = statistics.median(timings)
+    p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+    print(f"{name:<28} messages={len(timings):>6}  p50={p50:.3f} ms  p99={p99:.3f} ms  "
+          f"max={timings[-1]:.3f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--topics", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    asked = questions()
+    shipped = load_knowledge(ROOT / "knowledge")
+    report(f"shipped ({len(shipped.topics)} topics)", asyncio.run(
+        measure(shipped, asked, args.rounds)))
+    start = time.perf_counter()
+    big = generated(args.topics)
+    print(f"generated base built in {time.perf_counter() - start:.1f} s")
+    report(f"generated ({len(big.topics)} topics)", asyncio.run(
+        measure(big, asked, max(1, args.rounds // 4))))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS) {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

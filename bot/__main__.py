@@ -1,0 +1,156 @@
+"""Command line: run | chat | ask | check.
+
+With no arguments (and no config.yaml) it starts the local terminal chat on the shipped
+knowledge base.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import Config, ConfigError, load_config
+from bot.core.clock import Clock, FixedClock, SystemClock
+from bot.core.messages import IncomingMessage
+from bot.knowledge.holder import KnowledgeHolder
+from bot.knowledge.loader import KnowledgeError, load_knowledge
+
+log = logging.getLogger("bot")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="medborgarbot: answers residents about the police's and the "
+                    "municipality's citizen promise (medborgarlöfte).",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, metavar="FILE",
+                        help="configuration file (default: config.yaml if it exists)")
+    common.add_argument("--knowledge", type=Path, metavar="DIR",
+                        help="knowledge folder (overrides the config's `knowledge`)")
+    common.add_argument("--log-level", default=None, metavar="LEVEL",
+                        help="DEBUG, INFO, WARNING or ERROR")
+    talk = argparse.ArgumentParser(add_help=False)
+    talk.add_argument("--as", dest="sender", default="local", metavar="ID",
+                      help="act as this sender id (default: local)")
+    talk.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                      help="pretend today is this date (to see time-aware answers)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", parents=[common], help="run the configured transports "
+                   "(the terminal chat when none is configured)",
+                   description="Run the bot on the configured transports; with none "
+                   "configured, start the local terminal chat.")
+    sub.add_parser("chat", parents=[common, talk], help="chat in the terminal",
+                   description="Chat with the bot in the terminal; with piped input, one "
+                   "reply block per line, separated by '---', until end of input.")
+    ask = sub.add_parser("ask", parents=[common, talk], help="print the reply to one message",
+                         description="Print the bot's reply to one message and exit.")
+    ask.add_argument("message", help="the message, in quotes")
+    ask.add_argument("--lang", choices=["sv", "en"],
+                     help="answer in this language (default: detected from the message)")
+    sub.add_parser("check", parents=[common], help="validate and self-test the knowledge base",
+                   description="Validate the configuration and the knowledge base and run "
+                   "the self-test (every example question must land on its own topic). "
+                   "Exit 0 when clean, 1 with one line per problem.")
+    return parser
+
+
+def _fail(problems: list[str]) -> int:
+    for line in problems:
+        print(line, file=sys.stderr)
+    return 1
+
+
+def _load(args: argparse.Namespace) -> tuple[Config, KnowledgeHolder]:
+    config = load_config(args.config)
+    folder = args.knowledge or config.knowledge
+    return config, KnowledgeHolder.load(folder)
+
+
+def _clock(args: argparse.Namespace) -> Clock:
+    today = getattr(args, "today", None)
+    return FixedClock(today) if today else SystemClock()
+
+
+async def _chat(args: argparse.Namespace, lang: str | None = None) -> int:
+    from bot.app import build_bot
+    from bot.transports.console import run_console
+
+    config, holder = _load(args)
+    bot = build_bot(config, _clock(args), holder)
+    await run_console(bot.handle, sender=getattr(args, "sender", "local"))
+    return 0
+
+
+async def _ask(args: argparse.Namespace) -> int:
+    from bot.app import build_bot
+    from bot.transports.terminal_text import to_terminal
+
+    config, holder = _load(args)
+    bot = build_bot(config, _clock(args), holder)
+    reply = await bot.handle(IncomingMessage(
+        transport="console", room="console", sender=args.sender, text=args.message,
+        is_direct=True, event_id="ask-1", lang=args.lang))
+    print(to_terminal(reply.text) if reply else "")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from bot.knowledge.selftest import self_test
+
+    problems: list[str] = []
+    folder = args.knowledge
+    try:
+        config = load_config(args.config)
+        folder = folder or config.knowledge
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+        folder = folder or Config().knowledge
+    try:
+        kb = load_knowledge(folder)
+    except KnowledgeError as exc:
+        return _fail(problems + exc.problems)
+    problems.extend(self_test(kb))
+    if problems:
+        return _fail(problems)
+    examples = sum(len(t.examples) for t in kb.data.topics)
+    print(f"{folder}: ok: {len(kb.topics)} topics, {examples} example questions, "
+          f"{len(kb.periods)} periods, {len(kb.promise_index)} promises")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    level = getattr(args, "log_level", None) or ("INFO" if command == "run" else "WARNING")
+    logging.basicConfig(level=level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        args = _parser().parse_args(["run", *(argv or [])])
+    try:
+        if command == "check":
+            return _check(args)
+        if command == "ask":
+            return asyncio.run(_ask(args))
+        # `run` has no network transport configured yet: it is the terminal chat.
+        return asyncio.run(_chat(args))
+    except (ConfigError, KnowledgeError) as exc:
+        return _fail(exc.problems)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

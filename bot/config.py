@@ -1,0 +1,127 @@
+"""config.yaml with environment overrides; every problem is one line naming the key.
+
+Any key can be set from the environment as MEDBORGARBOT_<SECTION>__<KEY> (or
+MEDBORGARBOT_<KEY> for a top-level key), which is how secrets come in.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal, get_origin
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+ENV_PREFIX = "MEDBORGARBOT_"
+DEFAULT_CONFIG = Path("config.yaml")
+
+
+class ConfigError(Exception):
+    """Invalid configuration; `problems` holds one readable line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Roles(Section):
+    staff: list[str] = []
+    admins: list[str] = []
+
+
+class Config(Section):
+    knowledge: Path = Path("knowledge")
+    data_dir: Path = Path("data")
+    store: str | None = Field(default=None, description="store URL; default SQLite file")
+    language: Literal["sv", "en"] = "sv"
+    roles: Roles = Roles()
+
+    @property
+    def store_url(self) -> str:
+        return self.store or f"sqlite:///{self.data_dir / 'medborgarbot.db'}"
+
+
+def _field_type(model: type[BaseModel], name: str) -> Any:
+    info = model.model_fields.get(name)
+    return info.annotation if info else None
+
+
+def _env_overrides(data: dict[str, Any], env: Mapping[str, str], problems: list[str]) -> None:
+    for var, value in sorted(env.items()):
+        if not var.startswith(ENV_PREFIX):
+            continue
+        path = [p.lower() for p in var[len(ENV_PREFIX):].split("__")]
+        model: type[BaseModel] = Config
+        target = data
+        for depth, key in enumerate(path):
+            annotation = _field_type(model, key)
+            if annotation is None:
+                problems.append(f"{var}: no such setting ({'.'.join(path[:depth + 1])})")
+                break
+            if depth == len(path) - 1:
+                if get_origin(annotation) is list:
+                    target[key] = [v.strip() for v in value.split(",") if v.strip()]
+                else:
+                    target[key] = value
+                break
+            if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+                problems.append(f"{var}: {'.'.join(path[:depth + 1])} has no sub-keys")
+                break
+            section = target.get(key)
+            if not isinstance(section, dict):
+                section = {}
+                target[key] = section
+            target, model = section, annotation
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "missing"
+    if kind == "literal_error":
+        allowed = error.get("ctx", {}).get("expected", "")
+        return f'"{error.get("input")}" is not one of {allowed}'
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read `path` (default config.yaml if it exists), apply the environment, validate."""
+    env = os.environ if env is None else env
+    problems: list[str] = []
+    data: dict[str, Any] = {}
+    source = str(path or DEFAULT_CONFIG)
+    file = path or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    if file is not None:
+        try:
+            loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError([f"{file}: cannot read: {exc.strerror or exc}"]) from None
+        except UnicodeDecodeError:
+            raise ConfigError([f"{file}: not UTF-8 text"]) from None
+        except yaml.MarkedYAMLError as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+            raise ConfigError([f"{file}:{line}: YAML syntax: {exc.problem}"]) from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ConfigError([f"{file}: must be a mapping of settings"])
+        data = loaded or {}
+    _env_overrides(data, env, problems)
+    if problems:
+        raise ConfigError(problems)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError([
+            f"{source}: {'.'.join(str(p) for p in e['loc'])}: {_describe(dict(e))}"
+            for e in exc.errors()
+        ]) from None
+
+
+__all__ = ["Config", "ConfigError", "Roles", "load_config"]

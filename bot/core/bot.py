@@ -1,0 +1,86 @@
+"""Bot.handle: an IncomingMessage in, a Reply (or silence) out, the same for every transport."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+import traceback
+from collections.abc import Sequence
+
+from bot.core.clock import Clock
+from bot.core.language import detect
+from bot.core.messages import IncomingMessage, Lang, Outcome, Reply
+from bot.core.texts import t
+from bot.core.turn import Handler, Turn
+from bot.knowledge.normalize import strip_control
+
+log = logging.getLogger(__name__)
+
+MAX_CHARS = 4000
+
+
+class Bot:
+    """Runs a message through the pipeline in order; the first step that replies wins.
+
+    `unaddressed` are the steps that also see group-room messages that were not meant for
+    the bot (safety: a cry for help gets 112 wherever it is written)."""
+
+    def __init__(
+        self,
+        pipeline: Sequence[Handler],
+        clock: Clock,
+        *,
+        unaddressed: Sequence[Handler] = (),
+        default_lang: Lang = "sv",
+        max_chars: int = MAX_CHARS,
+    ) -> None:
+        self.pipeline = list(pipeline)
+        self.unaddressed = list(unaddressed)
+        self.clock = clock
+        self.default_lang = default_lang
+        self.max_chars = max_chars
+
+    async def handle(self, msg: IncomingMessage) -> Reply | None:
+        started = time.perf_counter()
+        reply = await self._handle(msg)
+        if reply is not None:
+            reply = dataclasses.replace(reply, reply_to=msg.event_id, thread=msg.thread)
+            # Never the body or the sender: only what kind of answer it was.
+            log.info(
+                "handled transport=%s outcome=%s topic=%s ms=%.2f",
+                msg.transport, reply.outcome, reply.topic_id or "-",
+                (time.perf_counter() - started) * 1000,
+            )
+        return reply
+
+    async def _handle(self, msg: IncomingMessage) -> Reply | None:
+        raw = msg.text if isinstance(msg.text, str) else ""
+        addressed = msg.is_direct or msg.addressed
+        lang = msg.lang or self.default_lang
+        if len(raw) > self.max_chars:
+            return Reply(t("too_long", lang, size=len(raw), limit=self.max_chars),
+                         Outcome.INVALID, lang) if addressed else None
+        text = strip_control(raw).strip()
+        if not text:
+            if not addressed:
+                return None
+            key = "unreadable" if raw.strip() else "empty"
+            return Reply(t(key, lang), Outcome.INVALID, lang)
+        if text.count("\ufffd") * 4 > len(text):
+            return Reply(t("unreadable", lang), Outcome.INVALID, lang) if addressed else None
+        turn = Turn(msg=msg, text=text, lang=msg.lang or detect(text, self.default_lang),
+                    now=self.clock.now())
+        steps = self.pipeline if addressed else self.unaddressed
+        try:
+            for step in steps:
+                reply = await step(turn)
+                if reply is not None:
+                    return reply
+        except Exception as exc:  # one path for every failure to reach the user
+            # The exception's text may quote the message, so log only where it happened.
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            log.error("handler failed: %s at %s:%s", type(exc).__name__,
+                      frame.filename, frame.lineno)
+            return Reply(t("error", turn.lang), Outcome.INVALID, turn.lang)
+        return None

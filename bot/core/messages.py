@@ -1,0 +1,53 @@
+"""What a transport hands the core, and what the core hands back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+Lang = Literal["sv", "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    transport: str  # "console", "matrix", "teams"
+    room: str
+    sender: str
+    text: str
+    is_direct: bool = True  # a private conversation with the bot
+    addressed: bool = False  # in a group room: mentioned, replied to, or a command
+    event_id: str | None = None
+    thread: str | None = None  # the thread root the message belongs to
+    time: dt.datetime | None = None
+    lang: Lang | None = None  # set when the transport or the person chose a language
+
+    @property
+    def conversation(self) -> tuple[str, str, str]:
+        """The key dialogues and pending suggestions are kept under (memory only)."""
+        return (self.transport, self.room, self.sender)
+
+
+class Outcome(StrEnum):
+    ANSWERED = "answered"
+    SUGGESTED = "suggested"
+    UNKNOWN = "unknown"
+    EMERGENCY = "emergency"
+    REPORT = "report"
+    COMMAND = "command"
+    SMALLTALK = "smalltalk"
+    DIALOGUE = "dialogue"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str  # Markdown; the transport renders it for its protocol
+    outcome: Outcome
+    lang: Lang = "sv"
+    mentions: tuple[str, ...] = ()
+    reply_to: str | None = None  # the event this answers
+    thread: str | None = None
+    topic_id: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,96 @@
+"""Answers from the knowledge base, decided by the matcher's confidence band.
+
+high -> the answer; medium -> the answer and "Menade du …?" with the runners-up; two
+candidates too close to call -> suggestions alone; low -> an honest "I don't know".
+Suggestions are numbered, and a reply of just that number picks one (kept in memory for a
+short while per conversation, never stored).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+
+from bot.core.messages import Outcome, Reply
+from bot.core.texts import t
+from bot.core.turn import Turn
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.holder import KnowledgeHolder
+from bot.knowledge.matcher import Band
+
+Key = tuple[str, str, str]
+
+
+class Answers:
+    def __init__(self, holder: KnowledgeHolder, *,
+                 suggestion_ttl: dt.timedelta = dt.timedelta(minutes=15),
+                 max_pending: int = 10_000) -> None:
+        self.holder = holder
+        self.suggestion_ttl = suggestion_ttl
+        self.max_pending = max_pending
+        self._pending: OrderedDict[Key, tuple[tuple[str, ...], dt.datetime]] = OrderedDict()
+
+    async def __call__(self, turn: Turn) -> Reply:
+        kb = self.holder.kb
+        picked = self._picked(turn, kb)
+        if picked:
+            return self._answer(kb, picked, turn, others=())
+        result = kb.match(turn.text)
+        best = result.best
+        if best is None or result.band is Band.LOW:
+            name = kb.data.municipality.name.get(turn.lang)
+            return Reply(t("unknown", turn.lang, name=name), Outcome.UNKNOWN, turn.lang)
+        ids = tuple(c.topic_id for c in result.candidates)
+        if result.close:
+            self._remember(turn, ids)
+            lines = [t("not_sure", turn.lang), self._numbered(kb, ids, turn),
+                     t("pick_number", turn.lang)]
+            return Reply("\n\n".join(lines), Outcome.SUGGESTED, turn.lang)
+        others = ids[1:] if result.band is Band.MEDIUM else ()
+        return self._answer(kb, best.topic_id, turn, others)
+
+    def _answer(self, kb: KnowledgeBase, topic_id: str, turn: Turn,
+                others: tuple[str, ...]) -> Reply:
+        text = kb.answer(topic_id, turn.lang, turn.today, turn.text)
+        topic = kb.topics[topic_id]
+        if others:
+            self._remember(turn, others)
+            text += "\n\n_" + t("did_you_mean", turn.lang) + "_\n" + self._numbered(
+                kb, others, turn)
+            outcome = Outcome.SUGGESTED
+        else:
+            self._pending.pop(turn.msg.conversation, None)
+            outcome = Outcome.ANSWERED
+            titles = [kb.topics[f].title.get(turn.lang) for f in topic.followups
+                      if f in kb.topics][:3]
+            if titles:
+                text += f"\n\n_{t('also_ask', turn.lang)}: {', '.join(titles)}_"
+        return Reply(text, outcome, turn.lang, topic_id=topic_id)
+
+    @staticmethod
+    def _numbered(kb: KnowledgeBase, ids: tuple[str, ...], turn: Turn) -> str:
+        return "\n".join(f"{i}. {kb.topics[tid].title.get(turn.lang)}"
+                         for i, tid in enumerate(ids, 1))
+
+    def _remember(self, turn: Turn, ids: tuple[str, ...]) -> None:
+        key = turn.msg.conversation
+        self._pending[key] = (ids, turn.now + self.suggestion_ttl)
+        self._pending.move_to_end(key)
+        while len(self._pending) > self.max_pending:
+            self._pending.popitem(last=False)
+
+    def _picked(self, turn: Turn, kb: KnowledgeBase) -> str | None:
+        choice = turn.text.strip().rstrip(".)")
+        if not choice.isdigit():
+            return None
+        pending = self._pending.get(turn.msg.conversation)
+        if pending is None:
+            return None
+        ids, expires = pending
+        if turn.now > expires:
+            del self._pending[turn.msg.conversation]
+            return None
+        index = int(choice) - 1
+        if 0 <= index < len(ids) and ids[index] in kb.topics:
+            return ids[index]
+        return None

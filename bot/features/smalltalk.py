@@ -1,0 +1,81 @@
+"""Greetings, thanks and help: short friendly answers that say what the bot can do."""
+
+from __future__ import annotations
+
+from bot.core.commands import Command, CommandRouter
+from bot.core.messages import Outcome, Reply
+from bot.core.texts import t
+from bot.core.turn import Turn
+from bot.knowledge.holder import KnowledgeHolder
+from bot.knowledge.normalize import fold
+
+_GREETINGS = {fold(w) for w in """
+    hej hejsan hallå tjena tjenare tja tjabba morsning god morgon dag kväll middag
+    hello hi hey hiya yo good morning evening afternoon goddag
+""".split()}
+_THANKS = {fold(w) for w in """
+    tack tackar tusen så mycket snällt toppen bra perfekt thanks thank you thx cheers
+    great
+""".split()}
+# What may follow a thank-you ("tack för hjälpen", "thanks for the answer").
+_THANKED_FOR = {fold(w) for w in """
+    för hjälpen svaret svar infon informationen det det här så mycket for the help
+    answer info information
+""".split()}
+_BYE = {fold(p) for p in ("hej då", "hejdå", "adjö", "vi ses", "ha det bra", "bye",
+                          "goodbye", "see you", "bye bye")}
+_HELP = {fold(w) for w in """
+    hjälp help hjälpa hjalp vad kan du göra gör funkar fungerar du ni what can you do
+    how does this work work are there start starta meny menu kommandon commands info
+""".split()}
+# Words that may stand beside a greeting without making it a question.
+_FILLER = {fold(w) for w in """
+    bot botten boten du ni där på er dig alla allihop all
+""".split()}
+
+
+def _words(turn: Turn) -> set[str]:
+    return set(fold(turn.text).split())
+
+
+class SmallTalk:
+    """Answers messages made only of greeting, thanks or help words."""
+
+    def __init__(self, holder: KnowledgeHolder, commands: CommandRouter) -> None:
+        self.holder = holder
+        self.commands = commands
+        commands.add(Command(
+            name="hjälp", aliases=("help", "start"),
+            summary={"sv": "visar vad jag kan", "en": "shows what I can do"},
+            run=self._help_command,
+        ))
+
+    def help_text(self, turn: Turn, greet: bool = False) -> str:
+        name = self.holder.kb.data.municipality.name.get(turn.lang)
+        parts = [t("greeting", turn.lang, name=name)] if greet else []
+        parts.append(t("can_do", turn.lang))
+        lines = [t("commands", turn.lang)]
+        for command in self.commands.visible(turn):
+            shown = "help" if turn.lang == "en" and command.name == "hjälp" else command.name
+            usage = f" {command.usage}" if command.usage else ""
+            lines.append(f"- `/{shown}{usage}`: {command.summary[turn.lang]}")
+        parts.append("\n".join(lines))
+        return "\n\n".join(parts)
+
+    async def _help_command(self, turn: Turn, args: str) -> Reply:
+        return Reply(self.help_text(turn), Outcome.COMMAND, turn.lang)
+
+    async def __call__(self, turn: Turn) -> Reply | None:
+        words = _words(turn)
+        if not words:
+            return None
+        if " ".join(w for w in fold(turn.text).split() if w not in _FILLER) in _BYE:
+            return Reply(t("bye", turn.lang), Outcome.SMALLTALK, turn.lang)
+        if words <= _THANKS | _THANKED_FOR | _FILLER and words & _THANKS:
+            return Reply(t("thanks", turn.lang), Outcome.SMALLTALK, turn.lang)
+        if words <= _GREETINGS | _FILLER and words & _GREETINGS:
+            return Reply(self.help_text(turn, greet=True), Outcome.SMALLTALK, turn.lang)
+        if words <= _HELP | _GREETINGS | _FILLER and words & _HELP:
+            return Reply(self.help_text(turn, greet=bool(words & _GREETINGS)),
+                         Outcome.SMALLTALK, turn.lang)
+        return None

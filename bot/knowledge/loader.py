@@ -1,0 +1,202 @@
+"""Load the knowledge folder: merge its YAML files, validate, and report errors by line.
+
+Every problem becomes one readable line, `file:line: path: what is wrong`; loading either
+returns a complete KnowledgeBase or raises KnowledgeError, so an invalid folder can never
+replace a valid base that is already in service.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.schema import KnowledgeFile
+from bot.knowledge.yaml_lines import LoadedYaml, PathKey, YamlError, dotted, load_yaml
+
+PLACEHOLDERS = {"promises", "agreement", "periods", "documents", "contacts"}
+INDEXED_PLACEHOLDERS = {"promise", "contact"}
+
+
+class KnowledgeError(Exception):
+    """The knowledge base is invalid; `problems` holds one readable line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class _Segment:
+    start: int  # first merged list index that comes from this file
+    loaded: LoadedYaml
+
+
+class _Origins:
+    """Maps a path in the merged data back to the file and line it came from."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, list[_Segment]] = {}
+
+    def add(self, key: str, start: int, loaded: LoadedYaml) -> None:
+        self._by_key.setdefault(key, []).append(_Segment(start, loaded))
+
+    def where(self, path: PathKey) -> str:
+        """`file:line: path` for a path in the merged data, the path as in that file."""
+        place, local = self._locate(path)
+        return f"{place}: {dotted(local)}"
+
+    def _locate(self, path: PathKey) -> tuple[str, PathKey]:
+        if not path or not isinstance(path[0], str) or path[0] not in self._by_key:
+            segments = [s for segs in self._by_key.values() for s in segs]
+            return (str(segments[0].loaded.file) if segments else "knowledge"), path
+        segments = self._by_key[path[0]]
+        segment = segments[0]
+        local = path
+        if len(path) > 1 and isinstance(path[1], int):
+            for seg in segments:
+                if seg.start <= path[1]:
+                    segment = seg
+            local = (path[0], path[1] - segment.start, *path[2:])
+        lines = segment.loaded.lines
+        for cut in range(len(local), 0, -1):
+            if local[:cut] in lines:
+                return f"{segment.loaded.file}:{lines[local[:cut]]}", local
+        return str(segment.loaded.file), local
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind, value = error["type"], error.get("input")
+    if kind.startswith("date"):
+        return f'not a date: "{value}"'
+    if kind == "missing":
+        return "missing"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "string_type":
+        return "expected text"
+    if kind == "list_type":
+        return "expected a list"
+    if kind in ("dict_type", "model_type"):
+        return "expected a mapping (key: value)"
+    if kind == "string_pattern_mismatch":
+        return f'invalid value "{value}" ({error["msg"].lower()})'
+    msg: str = error["msg"]
+    return msg.removeprefix("Value error, ")
+
+
+def _merge(files: list[LoadedYaml], origins: _Origins, problems: list[str]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for loaded in files:
+        if not isinstance(loaded.data, dict):
+            problems.append(f"{loaded.file}:1: the file must be a mapping of sections")
+            continue
+        for key, value in loaded.data.items():
+            if key not in merged:
+                merged[key] = list(value) if isinstance(value, list) else value
+                origins.add(key, 0, loaded)
+            elif isinstance(merged[key], list) and isinstance(value, list):
+                origins.add(key, len(merged[key]), loaded)
+                merged[key].extend(value)
+            else:
+                line = loaded.lines.get((key,), 1)
+                problems.append(f"{loaded.file}:{line}: {key}: defined in another file too")
+    return merged
+
+
+def _placeholder_problems(text: str) -> list[str]:
+    """Check `text`'s {placeholders}; return descriptions of the bad ones."""
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        return [f"bad braces ({exc}); write {{{{ and }}}} for literal braces"]
+    out = []
+    for _, name, _, _ in fields:
+        if name is None:
+            continue
+        base, _, rest = name.partition("[")
+        if rest and base in INDEXED_PLACEHOLDERS and rest.endswith("]"):
+            continue
+        if not rest and base in PLACEHOLDERS:
+            continue
+        out.append(f"unknown placeholder {{{name}}}")
+    return out
+
+
+def _check_references(kf: KnowledgeFile, origins: _Origins, problems: list[str]) -> None:
+    def report(path: PathKey, message: str) -> None:
+        problems.append(f"{origins.where(path)}: {message}")
+
+    def unique(section: str, ids: list[str]) -> None:
+        seen: set[str] = set()
+        for i, item_id in enumerate(ids):
+            if item_id in seen:
+                report((section, i, "id"), f'duplicate id "{item_id}"')
+            seen.add(item_id)
+
+    unique("periods", [p.id for p in kf.periods])
+    unique("topics", [t.id for t in kf.topics])
+    unique("contacts", [c.id for c in kf.contacts])
+    promise_ids: set[str] = set()
+    for pi, period in enumerate(kf.periods):
+        for qi, promise in enumerate(period.promises):
+            if promise.id in promise_ids:
+                report(("periods", pi, "promises", qi, "id"), f'duplicate id "{promise.id}"')
+            promise_ids.add(promise.id)
+    contact_ids = {c.id for c in kf.contacts}
+    topic_ids = {t.id for t in kf.topics}
+    for ti, topic in enumerate(kf.topics):
+        for lang in ("sv", "en"):
+            path: PathKey = ("topics", ti, "answer", lang)
+            text = topic.answer.get(lang)
+            bad = _placeholder_problems(text)
+            for message in bad:
+                report(path, message)
+            names = [] if bad else [f[1] for f in string.Formatter().parse(text) if f[1]]
+            for name in names:
+                kind, _, ref = name.rstrip("]").partition("[")
+                if kind == "promise" and ref not in promise_ids:
+                    report(path, f'no promise with id "{ref}"')
+                if kind == "contact" and ref not in contact_ids:
+                    report(path, f'no contact with id "{ref}"')
+        for fi, followup in enumerate(topic.followups):
+            if followup not in topic_ids:
+                report(("topics", ti, "followups", fi), f'no topic with id "{followup}"')
+    for canonical, variants in kf.synonyms.items():
+        if not variants:
+            report(("synonyms", canonical), "no variants")
+
+
+def load_knowledge(folder: Path) -> KnowledgeBase:
+    """Load and validate every *.yaml file in `folder`; raise KnowledgeError on problems."""
+    if not folder.is_dir():
+        raise KnowledgeError([f"{folder}: not a folder"])
+    paths = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    if not paths:
+        raise KnowledgeError([f"{folder}: no .yaml files"])
+    problems: list[str] = []
+    files: list[LoadedYaml] = []
+    for path in paths:
+        try:
+            files.append(load_yaml(path))
+        except YamlError as exc:
+            problems.append(str(exc))
+    origins = _Origins()
+    merged = _merge(files, origins, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    try:
+        kf = KnowledgeFile.model_validate(merged)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            problems.append(f"{origins.where(loc)}: {_describe(error)}")
+        raise KnowledgeError(problems) from None
+    _check_references(kf, origins, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    return KnowledgeBase(kf)

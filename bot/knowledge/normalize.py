@@ -1,0 +1,85 @@
+"""Text normalisation shared by the matcher and the safety check.
+
+`fold` turns a message into lowercase ASCII-ish words separated by single spaces:
+Swedish letters and their common ASCII spellings meet in one form (å, ä, "aa", "ae" -> a;
+ö, "oe" -> o), markup and punctuation become spaces, letters repeated three or more times
+("hjäääälp") collapse to one, and a short digit group split off by a space ("114 14") is joined.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_TAG = re.compile(r"<[^>]{0,200}>")
+_URL = re.compile(r"https?://\S+")
+# Letters that fold to one ASCII letter; NFKD handles the rest of the accents.
+_LETTERS = str.maketrans({"å": "a", "ä": "a", "æ": "a", "ö": "o", "ø": "o", "ß": "ss"})
+# Common ASCII spellings of å/ä/ö by people without a Swedish keyboard.
+_ASCII_SPELLINGS = re.compile(r"aa|ae|oe")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_TRIPLES = re.compile(r"([a-z])\1{2,}")
+_SPLIT_DIGITS = re.compile(r"(?<=\d) (?=\d{1,3}\b)")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_control(text: str) -> str:
+    """Drop control and format characters, keeping newlines and tabs as spaces."""
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat[0] == "C":
+            if ch in "\n\t\r":
+                out.append(" ")
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Lowercase, accent-folded, punctuation-free form of `text` (see module doc)."""
+    text = _URL.sub(" ", _TAG.sub(" ", text))
+    text = text.lower().translate(_LETTERS)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _NON_WORD.sub(" ", text)
+    text = _TRIPLES.sub(r"\1", text)
+    text = _ASCII_SPELLINGS.sub(lambda m: m.group(0)[0], text)
+    text = _SPACES.sub(" ", text).strip()
+    return _SPLIT_DIGITS.sub("", text)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`."""
+    folded = fold(text)
+    return folded.split() if folded else []
+
+
+# A light Swedish suffix stripper in the spirit of Savoy's light stemmer: it only has to
+# make inflected forms of one word meet, on already folded text, for both sides of a match.
+_SUFFIX_RULES: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (7, ("elser", "heten", "arnas", "ernas", "ornas")),
+    (5, ("arna", "erna", "orna", "ande", "else", "aste", "aren", "ades", "ning")),
+    (5, ("are", "ast", "het", "ade", "ens", "ets", "nas")),
+    (4, ("ar", "er", "or", "en", "at", "et", "na", "es")),
+    (3, ("a", "e")),
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Strip one inflectional suffix from a folded word, then squeeze double letters."""
+    if not word.isdigit():
+        for min_len, suffixes in _SUFFIX_RULES:
+            if len(word) > min_len:
+                for suffix in suffixes:
+                    if word.endswith(suffix):
+                        word = word[: -len(suffix)]
+                        break
+                else:
+                    continue
+                break
+        # Doubled letters are a common typo and vary with inflection (kommun/komun).
+        word = re.sub(r"([a-z])\1", r"\1", word)
+    return word

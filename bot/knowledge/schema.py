@@ -1,0 +1,135 @@
+"""The knowledge base schema: what a municipality writes in knowledge/*.yaml.
+
+Validated with pydantic on load; every model forbids unknown keys so that a typo in a key
+is reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Lang = Literal["sv", "en"]
+Responsible = Literal["polis", "kommun"]
+
+
+class Strict(BaseModel):
+    # Numbers are fine where text is expected ("keywords: [11414]").
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class Text(Strict):
+    """A user-facing text in Swedish and English (both required)."""
+
+    sv: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: Lang) -> str:
+        return self.en if lang == "en" else self.sv
+
+
+class Municipality(Strict):
+    name: Text
+    website: str
+    police_area: str | None = None
+
+
+class Promise(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    responsible: list[Responsible] = Field(min_length=1)
+    text: Text
+
+
+class Period(Strict):
+    """One promise period (e.g. 2021–2022). A period may exist as a document only."""
+
+    id: str = Field(pattern=r"^[0-9]{4}(-[0-9]{4})?$")
+    start: dt.date
+    end: dt.date
+    document: str | None = None
+    note: Text | None = None
+    promises: list[Promise] = []
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    @property
+    def label(self) -> str:
+        if self.start.year == self.end.year:
+            return str(self.start.year)
+        return f"{self.start.year}–{self.end.year}"
+
+
+class FollowUp(Strict):
+    every_years: int = Field(ge=1)
+    by: Text
+
+
+class Agreement(Strict):
+    """The samverkansöverenskommelse the promises build on."""
+
+    name: Text
+    start: dt.date
+    end: dt.date
+    prolonged_until_further_notice: bool = False
+    follow_up: FollowUp | None = None
+    document: str | None = None
+
+
+class Document(Strict):
+    title: Text
+    url: str = Field(pattern=r"^https?://")
+
+
+class Contact(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    role: Text
+    name: str = ""  # filled in by the municipality; empty means "not published"
+    phone: str | None = None
+    url: str | None = None
+    email: str | None = None
+    description: Text | None = None
+
+
+class Place(Strict):
+    name: str = Field(min_length=1)
+    kind: Literal["municipality", "town", "village"]
+    aliases: list[str] = []
+
+
+class Topic(Strict):
+    """One answerable topic: example questions, keywords and the answer."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: Text
+    examples: list[str] = Field(min_length=1)
+    keywords: list[str] = []
+    answer: Text
+    followups: list[str] = []
+
+    @field_validator("examples", "keywords")
+    @classmethod
+    def _no_blank(cls, values: list[str]) -> list[str]:
+        for v in values:
+            if not v.strip():
+                raise ValueError("empty entry")
+        return values
+
+
+class KnowledgeFile(Strict):
+    """The merged content of every YAML file in the knowledge folder."""
+
+    municipality: Municipality
+    periods: list[Period] = Field(min_length=1)
+    agreement: Agreement | None = None
+    documents: list[Document] = []
+    contacts: list[Contact] = []
+    places: list[Place] = []
+    synonyms: dict[str, list[str]] = {}
+    stopwords: list[str] = []
+    topics: list[Topic] = Field(min_length=1)

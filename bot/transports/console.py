@@ -1,0 +1,61 @@
+"""The local terminal chat: one line in, one reply out; also works with piped stdin."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TextIO
+
+from bot.core.messages import IncomingMessage, Lang, Reply
+from bot.transports.terminal_text import to_terminal
+
+Handle = Callable[[IncomingMessage], Awaitable[Reply | None]]
+SEPARATOR = "---"
+BANNER = ("medborgarbot: skriv din fråga, Ctrl-D avslutar.\n"
+          "medborgarbot: type your question, Ctrl-D quits.\n")
+
+
+async def _read_line(stdin: TextIO, prompt: str | None) -> str | None:
+    if prompt is not None:
+        try:
+            return await asyncio.to_thread(input, prompt)
+        except EOFError:
+            return None
+    line = await asyncio.to_thread(stdin.readline)
+    return line.rstrip("\r\n") if line else None
+
+
+async def run_console(
+    handle: Handle,
+    *,
+    sender: str = "local",
+    lang: Lang | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Chat until end of input; returns the number of messages handled."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    interactive = stdin is sys.stdin and stdin.isatty() and stdout.isatty()
+    if interactive:
+        import readline  # noqa: F401  (line editing and history for input())
+
+        stdout.write(BANNER)
+    count = 0
+    for n in itertools.count(1):
+        line = await _read_line(stdin, "\ndu> " if interactive else None)
+        if line is None:
+            break
+        msg = IncomingMessage(transport="console", room="console", sender=sender, text=line,
+                              is_direct=True, event_id=f"console-{n}", lang=lang)
+        reply = await handle(msg)
+        count += 1
+        text = to_terminal(reply.text, colour=interactive) if reply else ""
+        if interactive:
+            stdout.write(f"\n{text}\n")
+        else:
+            stdout.write(f"{text}\n{SEPARATOR}\n")
+        stdout.flush()
+    return count

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_bot
+from bot.config import Config
+from bot.core.bot import Bot
+from bot.core.clock import FixedClock
+from bot.core.messages import IncomingMessage, Reply
+from bot.knowledge.holder import KnowledgeHolder
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "knowledge"
+FIXTURE = ROOT / "tests" / "fixtures" / "kb"
+TODAY = dt.date(2026, 11, 28)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(TODAY)
+
+
+@pytest.fixture(scope="session")
+def shipped_holder() -> KnowledgeHolder:
+    return KnowledgeHolder.load(SHIPPED)
+
+
+@pytest.fixture
+def shipped_bot(shipped_holder: KnowledgeHolder, clock: FixedClock) -> Bot:
+    return build_bot(Config(), clock, shipped_holder)
+
+
+@pytest.fixture
+def fixture_bot(clock: FixedClock) -> Bot:
+    return build_bot(Config(), clock, KnowledgeHolder.load(FIXTURE))
+
+
+def message(text: str, **kwargs: object) -> IncomingMessage:
+    fields: dict[str, object] = {"transport": "test", "room": "!room", "sender": "@anna",
+                                 "text": text, "is_direct": True, "event_id": "$e1"}
+    fields.update(kwargs)
+    return IncomingMessage(**fields)  # type: ignore[arg-type]
+
+
+Ask = Callable[..., "Reply"]
+
+
+async def ask(bot: Bot, text: str, **kwargs: object) -> Reply:
+    reply = await bot.handle(message(text, **kwargs))
+    assert reply is not None, f"no reply to {text!r}"
+    return reply

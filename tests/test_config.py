@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = load_config(None, env={})
+    assert config.language == "sv"
+    assert config.knowledge == Path("knowledge")
+    assert config.store_url == "sqlite:///data/medborgarbot.db"
+    assert config.roles.staff == []
+
+
+def test_the_example_config_is_valid() -> None:
+    example = Path(__file__).resolve().parents[1] / "config.example.yaml"
+    assert load_config(example, env={}).language == "sv"
+
+
+def test_file_values_and_environment_overrides(tmp_path: Path) -> None:
+    path = _write(tmp_path, "language: en\ndata_dir: /srv/bot\nroles: {staff: ['@a:x']}\n")
+    config = load_config(path, env={
+        "MEDBORGARBOT_ROLES__ADMINS": "@boss:x, @chief:x",
+        "MEDBORGARBOT_LANGUAGE": "sv",
+        "OTHER": "ignored",
+    })
+    assert config.language == "sv"
+    assert config.roles.staff == ["@a:x"]
+    assert config.roles.admins == ["@boss:x", "@chief:x"]
+    assert config.store_url == "sqlite:////srv/bot/medborgarbot.db"
+
+
+@pytest.mark.parametrize(("text", "env", "expected"), [
+    ("langauge: sv\n", {}, "config.yaml: langauge: unknown key"),
+    ("language: de\n", {}, "config.yaml: language: \"de\" is not one of 'sv' or 'en'"),
+    ("roles: {staff: 5}\n", {}, "config.yaml: roles.staff: Input should be a valid list"),
+    ("", {"MEDBORGARBOT_ROLES__BOSSES": "x"},
+     "MEDBORGARBOT_ROLES__BOSSES: no such setting (roles.bosses)"),
+    ("", {"MEDBORGARBOT_LANGUAGE__X": "x"},
+     "MEDBORGARBOT_LANGUAGE__X: language has no sub-keys"),
+    ("- a list\n", {}, "must be a mapping"),
+    ("language: [unclosed\n", {}, "YAML syntax"),
+])
+def test_one_clear_line_per_problem(tmp_path: Path, text: str, env: dict[str, str],
+                                    expected: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env=env)
+    assert len(caught.value.problems) == 1
+    assert expected in caught.value.problems[0]
