@@ -45,7 +45,7 @@ def status(period: Period, today: dt.date) -> Status:
 def responsible(promise: Promise, lang: Lang) -> str:
     names = [_WHO[lang][r] for r in promise.responsible]
     joined = f" {'och' if lang == 'sv' else 'and'} ".join(names)
-    return f"_{'ansvar' if lang == 'sv' else 'responsible'}: {joined}_"
+    return f"_({'ansvar' if lang == 'sv' else 'responsible'}: {joined})_"
 
 
 class Renderer:
@@ -54,7 +54,10 @@ class Renderer:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
 
-    def period_heading(self, period: Period, today: dt.date, lang: Lang) -> str:
+    def period_heading(self, period: Period, today: dt.date, lang: Lang,
+                       short: bool = False) -> str:
+        """"**Medborgarlöfte 2021–2022** (gäller nu, …)"; `short` leaves out the pointer
+        to newer promises, for a single promise inside an answer."""
         sv = lang == "sv"
         name = f"{'Medborgarlöfte' if sv else 'Citizen promise'} {period.label}"
         state = status(period, today)
@@ -68,10 +71,11 @@ class Renderer:
             site = self.kb.data.municipality.website
             name = (f"Det senaste medborgarlöftet, {period.label}" if sv
                     else f"The latest citizen promise, {period.label}")
-            note = (f"perioden slutade {day(period.end, lang)}; nyare löften kan finnas på {site}"
-                    if sv else
-                    f"the period ended on {day(period.end, lang)}; newer promises may be "
-                    f"published at {site}")
+            note = (f"perioden slutade {day(period.end, lang)}" if sv
+                    else f"the period ended on {day(period.end, lang)}")
+            if not short:
+                note += (f"; nyare löften kan finnas på {site}" if sv
+                         else f"; newer promises may be published at {site}")
         else:
             note = (f"en tidigare period, avslutad {day(period.end, lang)}" if sv
                     else f"an earlier period, ended on {day(period.end, lang)}")
@@ -92,7 +96,8 @@ class Renderer:
 
     def promise(self, promise_id: str, today: dt.date, lang: Lang) -> str:
         period, promise = self.kb.promise_index[promise_id]
-        return (f"{self.period_heading(period, today, lang)}: {promise.text.get(lang)} "
+        return (f"{self.period_heading(period, today, lang, short=True)}: "
+                f"{promise.text.get(lang)} "
                 f"{responsible(promise, lang)}")
 
     def agreement(self, today: dt.date, lang: Lang) -> str:

@@ -1,0 +1,127 @@
+"""The command line, run as a newcomer would: `python -m bot …` in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURE, ROOT
+
+
+def run(*args: str, stdin: str | None = None, cwd: Path = ROOT,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("MEDBORGARBOT_")}
+    full_env.update(env or {})
+    full_env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
+                          capture_output=True, cwd=cwd, env=full_env, timeout=60)
+
+
+def test_help_describes_every_command() -> None:
+    out = run("--help")
+    assert out.returncode == 0
+    for command in ("run", "chat", "ask", "check"):
+        assert command in out.stdout
+    for command in ("run", "chat", "ask", "check"):
+        sub = run(command, "--help")
+        assert sub.returncode == 0 and "--knowledge" in sub.stdout
+
+
+def test_ask_prints_the_answer() -> None:
+    out = run("ask", "när går avtalet ut", "--today", "2026-11-28")
+    assert out.returncode == 0, out.stderr
+    assert "2022" in out.stdout and "tills vidare" in out.stdout
+    assert out.stderr == ""
+
+
+def test_ask_in_english_and_forced_language() -> None:
+    assert "police" in run("ask", "what is a citizen promise").stdout
+    forced = run("ask", "knark", "--lang", "en").stdout
+    assert "narcotic" in forced.lower() or "drug" in forced.lower()
+
+
+def test_ask_today_changes_the_answer() -> None:
+    during = run("ask", "vad har polisen lovat", "--today", "2022-06-01").stdout
+    after = run("ask", "vad har polisen lovat", "--today", "2024-06-01").stdout
+    assert "gäller nu" in during and "senaste" not in during
+    assert "senaste" in after and "gäller nu" not in after
+
+
+def test_chat_with_piped_input_gives_one_block_per_line() -> None:
+    out = run("chat", stdin="knark\nnär går avtalet ut\n\nvad kostar hundskatten\n")
+    assert out.returncode == 0, out.stderr
+    blocks = out.stdout.split("\n---\n")
+    assert blocks[-1] == ""
+    blocks = blocks[:-1]
+    assert len(blocks) == 4
+    assert "narkotika" in blocks[0]
+    assert "tills vidare" in blocks[1]
+    assert "Skriv din fråga" in blocks[2]
+    assert "vet jag tyvärr inte" in blocks[3]
+
+
+def test_run_without_config_is_the_terminal_chat(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge")
+    out = run(stdin="hej\n", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "Åsele" in out.stdout and out.stdout.endswith("---\n")
+
+
+def test_check_passes_on_the_shipped_base() -> None:
+    out = run("check")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "ok" in out.stdout
+
+
+def test_check_reports_problems_one_per_line(tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    shutil.copytree(FIXTURE, folder)
+    base = folder / "base.yaml"
+    base.write_text(base.read_text(encoding="utf-8").replace(
+        "end: 2022-12-31\n    promises", "end: 2022-13-01\n    promises"), encoding="utf-8")
+    out = run("check", "--knowledge", str(folder))
+    assert out.returncode == 1
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].endswith('periods[1].end: not a date: "2022-13-01"')
+    assert "Traceback" not in out.stderr
+
+
+def test_check_reports_self_test_collisions(tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    shutil.copytree(FIXTURE, folder)
+    topics = folder / "topics.yaml"
+    # An example that belongs to another topic: the self-test must say so.
+    topics.write_text(topics.read_text(encoding="utf-8").replace(
+        "examples: [folk kör för fort, fortkörning i centrum]",
+        "examples: [folk kör för fort, fortkörning i centrum, när går avtalet ut]"),
+        encoding="utf-8")
+    out = run("check", "--knowledge", str(folder))
+    assert out.returncode == 1
+    assert 'lands on topic "avtal"' in out.stderr and "hastighet" in out.stderr
+
+
+def test_bad_config_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("langauge: sv\n", encoding="utf-8")
+    out = run("ask", "hej", "--config", str(config))
+    assert out.returncode == 1
+    assert out.stderr.strip() == f"{config}: langauge: unknown key"
+
+
+def test_bad_environment_override_is_one_line() -> None:
+    out = run("ask", "hej", env={"MEDBORGARBOT_LANGUAGE": "de"})
+    assert out.returncode == 1
+    assert "language" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("text", ["x" * 10_000, "\x01binary\x02\x7f", "<b>hej</b>"])
+def test_ask_never_shows_a_traceback(text: str) -> None:
+    out = run("ask", text)
+    assert out.returncode == 0
+    assert "Traceback" not in out.stderr and out.stdout.strip()

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import io
+
+from bot.core.messages import IncomingMessage, Outcome, Reply
+from bot.transports.console import SEPARATOR, run_console
+from bot.transports.terminal_text import to_terminal
+
+
+async def test_console_hands_each_line_to_the_core_as_a_direct_message() -> None:
+    seen: list[IncomingMessage] = []
+
+    async def handle(msg: IncomingMessage) -> Reply | None:
+        seen.append(msg)
+        return Reply(f"**svar** på rad {len(seen)}", Outcome.ANSWERED)
+
+    out = io.StringIO()
+    count = await run_console(handle, sender="@staff1:localhost",
+                              stdin=io.StringIO("första\r\nandra\n"), stdout=out)
+    assert count == 2
+    assert [m.text for m in seen] == ["första", "andra"]
+    assert all(m.is_direct and m.sender == "@staff1:localhost" for m in seen)
+    assert len({m.event_id for m in seen}) == 2
+    assert out.getvalue() == f"svar på rad 1\n{SEPARATOR}\nsvar på rad 2\n{SEPARATOR}\n"
+
+
+def test_terminal_text_renders_markdown_plainly() -> None:
+    text = to_terminal("Hej **du**!\n\n- [polisen](https://polisen.se)\n- https://x.se\n\n"
+                       "1. ett\n2. två")
+    assert text == ("Hej du!\n\n• polisen (https://polisen.se)\n• https://x.se\n\n"
+                    "1. ett\n2. två")
+    assert "\033[1m" in to_terminal("**fet**", colour=True)
