@@ -7,6 +7,7 @@ compound splitting and typo correction against the knowledge base's vocabulary.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -51,6 +52,9 @@ class Analyser:
         for text in corpus:
             vocab.update(self._base_terms(text))
         self.vocab = frozenset(vocab)
+        # Sorted forwards and backwards, to find the compounds a word starts or ends.
+        self._sorted = sorted(self.vocab)
+        self._sorted_reversed = sorted(term[::-1] for term in self.vocab)
         self._by_length: dict[int, list[str]] = {}
         for term in self.vocab:
             self._by_length.setdefault(len(term), []).append(term)
@@ -92,6 +96,9 @@ class Analyser:
             parts = self._split_compound(term)
             if parts:
                 return parts
+        compounds = self._compounds_with(term)
+        if compounds:
+            return compounds
         corrected = self._correct(term)
         return (corrected,) if corrected else (term,)
 
@@ -109,6 +116,22 @@ class Analyser:
             if len(tail) >= 4:
                 return (tail_term,)
         return ()
+
+    def _compounds_with(self, term: str, most: int = 3) -> tuple[str, ...]:
+        """Known compounds that `term` begins or ends, shortest first ("trafik" ->
+        "trafikontrol", "trafikovervakning"), for a word the base only uses inside
+        compounds. Several come back, so that an ambiguous word stays ambiguous."""
+        if len(term) < 4:
+            return ()
+        found: set[str] = set()
+        for terms, key, flip in ((self._sorted, term, False),
+                                 (self._sorted_reversed, term[::-1], True)):
+            i = bisect.bisect_left(terms, key)
+            while i < len(terms) and terms[i].startswith(key) and len(found) < 4 * most:
+                if len(terms[i]) - len(key) >= 3:
+                    found.add(terms[i][::-1] if flip else terms[i])
+                i += 1
+        return tuple(sorted(found, key=lambda t: (len(t), t))[:most])
 
     def _stem_syn_term(self, part: str) -> str | None:
         target = self._stem_syn.get(part) or self._word_syn.get(part)

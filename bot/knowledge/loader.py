@@ -18,7 +18,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import KnowledgeFile
 from bot.knowledge.yaml_lines import LoadedYaml, PathKey, YamlError, dotted, load_yaml
 
-PLACEHOLDERS = {"promises", "agreement", "periods", "documents", "contacts"}
+PLACEHOLDERS = {"promises", "agreement", "periods", "documents", "contacts", "municipality"}
 INDEXED_PLACEHOLDERS = {"promise", "contact"}
 
 

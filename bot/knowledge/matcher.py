@@ -88,8 +88,8 @@ class Matcher:
         total = len(topics)
         self._idf = {term: math.log((total + 1) / (len(posts) + 0.5)) + 0.3
                      for term, posts in self._postings.items()}
-        for term in context_terms & self._idf.keys():
-            self._idf[term] *= CONTEXT_FACTOR
+        for term in context_terms:
+            self._idf[term] = self._idf.get(term, UNKNOWN_IDF) * CONTEXT_FACTOR
 
     def idf(self, term: str) -> float:
         return self._idf.get(term, UNKNOWN_IDF)

@@ -58,27 +58,28 @@ def words(text: str) -> list[str]:
 
 # A light Swedish suffix stripper in the spirit of Savoy's light stemmer: it only has to
 # make inflected forms of one word meet, on already folded text, for both sides of a match.
-_SUFFIX_RULES: tuple[tuple[int, tuple[str, ...]], ...] = (
-    (7, ("elser", "heten", "arnas", "ernas", "ornas")),
-    (5, ("arna", "erna", "orna", "ande", "else", "aste", "aren", "ades", "ning")),
-    (5, ("are", "ast", "het", "ade", "ens", "ets", "nas")),
-    (4, ("ar", "er", "or", "en", "at", "et", "na", "es")),
-    (3, ("a", "e")),
-)
+# The longest matching suffix goes; long suffixes may leave a stem of two letters ("by"),
+# short ones must leave three.
+_SUFFIXES = sorted({
+    "heterna", "heten", "heter", "hetens", "het",
+    "elserna", "elsen", "elser", "else",
+    "ningarna", "ningar", "ningen", "ningens", "ning",
+    "arnas", "ernas", "ornas", "arna", "erna", "orna",
+    "ande", "ende", "aste", "aren", "ades",
+    "are", "ast", "ade", "ens", "ets", "nas", "ena",
+    "ar", "er", "or", "en", "at", "et", "na", "es",
+    "a", "e",
+}, key=len, reverse=True)
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Strip one inflectional suffix from a folded word, then squeeze double letters."""
     if not word.isdigit():
-        for min_len, suffixes in _SUFFIX_RULES:
-            if len(word) > min_len:
-                for suffix in suffixes:
-                    if word.endswith(suffix):
-                        word = word[: -len(suffix)]
-                        break
-                else:
-                    continue
+        for suffix in _SUFFIXES:
+            keep = len(word) - len(suffix)
+            if word.endswith(suffix) and keep >= (2 if len(suffix) >= 4 else 3):
+                word = word[:keep]
                 break
         # Doubled letters are a common typo and vary with inflection (kommun/komun).
         word = re.sub(r"([a-z])\1", r"\1", word)

@@ -166,6 +166,7 @@ class Renderer:
             "periods": _Lazy(lambda: self.periods(today, lang)),
             "documents": _Lazy(lambda: self.documents(lang)),
             "contacts": _Lazy(lambda: self.contacts(lang)),
+            "municipality": self.kb.data.municipality.name.get(lang),
             "promise": _Index(lambda key: self.promise(key, today, lang)),
             "contact": _Index(lambda key: self.contact(key, lang)),
         }
