@@ -134,7 +134,9 @@ def _check(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
-    level = getattr(args, "log_level", None) or ("INFO" if command == "run" else "WARNING")
+    # The terminal chat keeps log lines out of the conversation; `run` with a network
+    # transport (a later issue) will log at INFO.
+    level = getattr(args, "log_level", None) or "WARNING"
     logging.basicConfig(level=level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command is None:

@@ -30,3 +30,13 @@ def test_terminal_text_renders_markdown_plainly() -> None:
     assert text == ("Hej du!\n\n• polisen (https://polisen.se)\n• https://x.se\n\n"
                     "1. ett\n2. två")
     assert "\033[1m" in to_terminal("**fet**", colour=True)
+
+
+def test_wrap_keeps_words_whole_and_indents_list_items() -> None:
+    from bot.transports.terminal_text import wrap
+
+    text = "• " + "ord " * 30 + "\n1. kort\nvanlig rad " + "x" * 10
+    lines = wrap(text, 40).splitlines()
+    assert all(len(line) <= 40 for line in lines)
+    assert lines[0].startswith("• ord") and lines[1].startswith("  ord")
+    assert "1. kort" in lines

@@ -75,6 +75,18 @@ async def test_help(fixture_bot: Bot, text: str) -> None:
     assert "112" in reply.text
 
 
+@pytest.mark.parametrize("text", ["ok", "Okej!", "jaha", "nej", "ja", "cool"])
+async def test_acknowledgements_get_a_short_answer(fixture_bot: Bot, text: str) -> None:
+    reply = await ask(fixture_bot, text)
+    assert reply.outcome is Outcome.SMALLTALK and "Okej" in reply.text
+
+
+@pytest.mark.parametrize("text", ["👍", "???", "🙂 !!"])
+async def test_symbols_only_get_a_prompt(fixture_bot: Bot, text: str) -> None:
+    reply = await ask(fixture_bot, text)
+    assert reply.outcome is Outcome.SMALLTALK and "Skriv din fråga" in reply.text
+
+
 async def test_unknown_command(fixture_bot: Bot) -> None:
     reply = await ask(fixture_bot, "/flyg till månen")
     assert reply.outcome is Outcome.COMMAND

@@ -32,6 +32,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "sv": "Varsågod! Hör av dig om du undrar något mer.",
         "en": "You're welcome! Ask me anytime.",
     },
+    "ack": {
+        "sv": "Okej! Fråga gärna om något annat, eller skriv **/hjälp**.",
+        "en": "Okay! Feel free to ask something else, or type **/help**.",
+    },
     "bye": {"sv": "Hej då, ha det bra!", "en": "Goodbye, take care!"},
     "unknown": {
         "sv": "Det vet jag tyvärr inte, och jag vill inte gissa. Jag kan svara på frågor om "

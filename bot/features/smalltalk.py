@@ -28,6 +28,11 @@ _HELP = {fold(w) for w in """
     hjälp help hjälpa hjalp vad kan du göra gör funkar fungerar du ni what can you do
     how does this work work are there start starta meny menu kommandon commands info
 """.split()}
+# Acknowledgements that ask nothing ("ok", "jaha").
+_ACK = {fold(w) for w in """
+    ok okej okey okay oki jaha aha ja japp jo nej nä nope yes no precis mm mhm visst
+    kanon fint sure alright right fine cool coolt najs nice
+""".split()}
 # Words that may stand beside a greeting without making it a question.
 _FILLER = {fold(w) for w in """
     bot botten boten du ni där på er dig alla allihop all
@@ -67,14 +72,16 @@ class SmallTalk:
 
     async def __call__(self, turn: Turn) -> Reply | None:
         words = _words(turn)
-        if not words:
-            return None
+        if not words:  # only emoji or punctuation ("👍", "???")
+            return Reply(t("empty", turn.lang), Outcome.SMALLTALK, turn.lang)
         if " ".join(w for w in fold(turn.text).split() if w not in _FILLER) in _BYE:
             return Reply(t("bye", turn.lang), Outcome.SMALLTALK, turn.lang)
         if words <= _THANKS | _THANKED_FOR | _FILLER and words & _THANKS:
             return Reply(t("thanks", turn.lang), Outcome.SMALLTALK, turn.lang)
         if words <= _GREETINGS | _FILLER and words & _GREETINGS:
             return Reply(self.help_text(turn, greet=True), Outcome.SMALLTALK, turn.lang)
+        if words <= _ACK | _THANKS | _FILLER and words & _ACK:
+            return Reply(t("ack", turn.lang), Outcome.SMALLTALK, turn.lang)
         if words <= _HELP | _GREETINGS | _FILLER and words & _HELP:
             return Reply(self.help_text(turn, greet=bool(words & _GREETINGS)),
                          Outcome.SMALLTALK, turn.lang)

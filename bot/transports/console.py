@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import shutil
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from bot.core.messages import IncomingMessage, Lang, Reply
-from bot.transports.terminal_text import to_terminal
+from bot.transports.terminal_text import to_terminal, wrap
 
 Handle = Callable[[IncomingMessage], Awaitable[Reply | None]]
 SEPARATOR = "---"
@@ -54,7 +55,8 @@ async def run_console(
         count += 1
         text = to_terminal(reply.text, colour=interactive) if reply else ""
         if interactive:
-            stdout.write(f"\n{text}\n")
+            width = min(shutil.get_terminal_size().columns, 100) - 1
+            stdout.write(f"\n{wrap(text, width)}\n")
         else:
             stdout.write(f"{text}\n{SEPARATOR}\n")
         stdout.flush()

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 _md = MarkdownIt("commonmark")
 BOLD, RESET = "\033[1m", "\033[0m"
+
+
+def wrap(text: str, width: int) -> str:
+    """Wrap long lines at word boundaries, indenting a list item's continuation."""
+    out: list[str] = []
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        marker = stripped.split(" ", 1)[0] if stripped else ""
+        indent = " " * (len(line) - len(stripped))
+        if marker == "•" or (marker[:-1].isdigit() and marker.endswith(".")):
+            indent += " " * (len(marker) + 1)
+        out.append(textwrap.fill(line, width, subsequent_indent=indent,
+                                 break_long_words=False, break_on_hyphens=False) or "")
+    return "\n".join(out)
 
 
 def to_terminal(markdown: str, colour: bool = False) -> str:
