@@ -84,14 +84,25 @@ def _clock(args: argparse.Namespace) -> Clock:
     return FixedClock(today) if today else SystemClock()
 
 
-async def _chat(args: argparse.Namespace, lang: str | None = None) -> int:
+async def _chat(args: argparse.Namespace,
+                loaded: tuple[Config, KnowledgeHolder] | None = None) -> int:
     from bot.app import build_bot
     from bot.transports.console import run_console
 
-    config, holder = _load(args)
+    config, holder = loaded or _load(args)
     bot = build_bot(config, _clock(args), holder)
     await run_console(bot.handle, sender=getattr(args, "sender", "local"))
     return 0
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from bot.service import has_network_transport, run_service
+
+    config, holder = _load(args)
+    if not has_network_transport(config):
+        logging.getLogger().setLevel(args.log_level or "WARNING")
+        return await _chat(args, (config, holder))
+    return await run_service(config, holder, SystemClock())
 
 
 async def _ask(args: argparse.Namespace) -> int:
@@ -134,9 +145,8 @@ def _check(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
-    # The terminal chat keeps log lines out of the conversation; `run` with a network
-    # transport (a later issue) will log at INFO.
-    level = getattr(args, "log_level", None) or "WARNING"
+    # The terminal chat keeps log lines out of the conversation; `run` logs at INFO.
+    level = getattr(args, "log_level", None) or ("INFO" if command == "run" else "WARNING")
     logging.basicConfig(level=level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command is None:
@@ -146,10 +156,18 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if command == "ask":
             return asyncio.run(_ask(args))
-        # `run` has no network transport configured yet: it is the terminal chat.
+        if command == "run":
+            return asyncio.run(_run(args))
         return asyncio.run(_chat(args))
     except (ConfigError, KnowledgeError) as exc:
         return _fail(exc.problems)
+    except Exception as exc:  # setup problems the operator must fix: one line, no traceback
+        from bot.store.base import StoreError
+        from bot.transports.matrix.session import MatrixSetupError
+
+        if isinstance(exc, StoreError | MatrixSetupError):
+            return _fail([str(exc)])
+        raise
     except KeyboardInterrupt:
         return 130
 

@@ -7,12 +7,13 @@ MEDBORGARBOT_<KEY> for a top-level key), which is how secrets come in.
 from __future__ import annotations
 
 import os
+import types
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 ENV_PREFIX = "MEDBORGARBOT_"
 DEFAULT_CONFIG = Path("config.yaml")
@@ -35,12 +36,38 @@ class Roles(Section):
     admins: list[str] = []
 
 
+class MatrixSettings(Section):
+    homeserver: str = Field(pattern=r"^https?://")
+    user_id: str = Field(pattern=r"^@[^:]+:.+$")
+    password: str | None = None
+    access_token: str | None = None
+    device_id: str = "MEDBORGARBOT"
+    display_name: str | None = "Medborgarbot"
+    encryption: bool = True
+    pickle_key: str | None = None
+    allowed_servers: list[str] = []  # empty: accept invites from any homeserver
+    catch_up_minutes: int = Field(default=60, ge=0)  # answer what arrived while down
+    timeline_limit: int = Field(default=50, ge=11, le=1000)
+    typing_after_ms: int = Field(default=800, ge=0)
+    retry_max_seconds: float = Field(default=60.0, gt=0)  # cap of the reconnect backoff
+
+    @model_validator(mode="after")
+    def _complete(self) -> MatrixSettings:
+        if not self.password and not self.access_token:
+            raise ValueError("needs password or access_token")
+        if self.encryption and not self.pickle_key:
+            raise ValueError("needs pickle_key when encryption is on "
+                             "(set MEDBORGARBOT_MATRIX__PICKLE_KEY)")
+        return self
+
+
 class Config(Section):
     knowledge: Path = Path("knowledge")
     data_dir: Path = Path("data")
     store: str | None = Field(default=None, description="store URL; default SQLite file")
     language: Literal["sv", "en"] = "sv"
     roles: Roles = Roles()
+    matrix: MatrixSettings | None = None
 
     @property
     def store_url(self) -> str:
@@ -49,7 +76,14 @@ class Config(Section):
 
 def _field_type(model: type[BaseModel], name: str) -> Any:
     info = model.model_fields.get(name)
-    return info.annotation if info else None
+    if info is None:
+        return None
+    annotation = info.annotation
+    if get_origin(annotation) in (Union, types.UnionType):  # "X | None": the section X
+        models = [a for a in get_args(annotation)
+                  if isinstance(a, type) and issubclass(a, BaseModel)]
+        return models[0] if models else annotation
+    return annotation
 
 
 def _env_overrides(data: dict[str, Any], env: Mapping[str, str], problems: list[str]) -> None:
@@ -86,6 +120,10 @@ def _describe(error: dict[str, Any]) -> str:
         return "unknown key"
     if kind == "missing":
         return "missing"
+    if kind == "string_pattern_mismatch":
+        return f'invalid value "{error.get("input")}"'
+    if kind == "bool_parsing":
+        return f'"{error.get("input")}" is not true or false'
     if kind == "literal_error":
         allowed = error.get("ctx", {}).get("expected", "")
         return f'"{error.get("input")}" is not one of {allowed}'
@@ -119,7 +157,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         return Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError([
-            f"{source}: {'.'.join(str(p) for p in e['loc'])}: {_describe(dict(e))}"
+            f"{source}: {'.'.join(str(p) for p in e['loc']) or 'config'}: {_describe(dict(e))}"
             for e in exc.errors()
         ]) from None
 

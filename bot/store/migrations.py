@@ -1,0 +1,82 @@
+"""Numbered schema migrations, with the SQL written out for every backend.
+
+A backend applies each pending migration in its own transaction together with its row
+in `schema_version`, so a migration is either fully applied and recorded or not at all.
+Never edit a migration that has shipped; add the next number instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.store.base import StoreError
+
+BACKENDS = ("sqlite", "postgres")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    # One statement per item: no backend has to split a script, and SQLite's
+    # executescript (which commits first) is never needed.
+    sql: Mapping[str, tuple[str, ...]]
+
+
+# Created before any migration runs, so the applied version can always be read.
+SCHEMA_VERSION_TABLE: Mapping[str, str] = {
+    "sqlite": (
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY,"
+        " description TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL)"
+    ),
+    "postgres": (
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY,"
+        " description TEXT NOT NULL,"
+        " applied_at TIMESTAMP WITH TIME ZONE NOT NULL)"
+    ),
+}
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "key-value state and the handled-event ledger",
+        {
+            "sqlite": (
+                "CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                # `at` is fixed-width ISO 8601 UTC text, so text order is time order.
+                "CREATE TABLE handled_events ("
+                " key TEXT PRIMARY KEY, state TEXT NOT NULL, at TEXT NOT NULL)",
+                "CREATE INDEX handled_events_at ON handled_events (at)",
+            ),
+            "postgres": (
+                "CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                "CREATE TABLE handled_events ("
+                " key TEXT PRIMARY KEY, state TEXT NOT NULL,"
+                " at TIMESTAMP WITH TIME ZONE NOT NULL)",
+                "CREATE INDEX handled_events_at ON handled_events (at)",
+            ),
+        },
+    ),
+)
+
+
+def latest() -> int:
+    """The schema version this code knows."""
+    return MIGRATIONS[-1].version if MIGRATIONS else 0
+
+
+def pending(current: int, where: str) -> list[Migration]:
+    """The migrations still to apply to a database at `current`; refuse a newer one.
+
+    `where` names the database in the message (a path, never a URL with a password)."""
+    known = latest()
+    if current > known:
+        raise StoreError(
+            f"{where}: schema version {current} is newer than this medborgarbot knows "
+            f"({known}); upgrade medborgarbot"
+        )
+    return [m for m in MIGRATIONS if m.version > current]

@@ -1,0 +1,94 @@
+"""Run medborgarbot on the test Synapse: in-process (most tests) or as a real process
+(`python -m bot run`, for the crash and restart tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.app import build_bot
+from bot.config import Config, MatrixSettings
+from bot.core.clock import SystemClock
+from bot.knowledge.holder import KnowledgeHolder
+from bot.store import Store, open_store
+from bot.transports.matrix.transport import MatrixTransport
+from tests.matrix.synapse import SynapseServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class InProcessBot:
+    """The Matrix transport and the real core in this event loop."""
+
+    def __init__(self, synapse: SynapseServer, workdir: Path, *, encryption: bool = True,
+                 **settings: object) -> None:
+        self.user_id, self.password = synapse.new_account("medborgarbot")
+        self.workdir = workdir
+        self.settings = MatrixSettings(
+            homeserver=synapse.url, user_id=self.user_id, password=self.password,
+            pickle_key="test-pickle-key", encryption=encryption, retry_max_seconds=1.0,
+            **settings)  # type: ignore[arg-type]
+        self.store: Store | None = None
+        self.transport: MatrixTransport | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.store = open_store(f"sqlite:///{self.workdir / 'bot.db'}")
+        await self.store.open()
+        holder = KnowledgeHolder.load(ROOT / "knowledge")
+        bot = build_bot(Config(), SystemClock(), holder)
+        self.transport = MatrixTransport(self.settings, self.workdir, bot.handle, self.store)
+        self.task = asyncio.create_task(self.transport.run())
+
+    async def stop(self) -> None:
+        if self.transport and self.task:
+            self.transport.stop()
+            await asyncio.wait_for(self.task, 30)
+        if self.store:
+            await self.store.close()
+        self.task = self.transport = self.store = None
+
+
+class ProcessBot:
+    """`python -m bot run --config …` in its own process, to be killed for real."""
+
+    def __init__(self, synapse: SynapseServer, workdir: Path, **settings: object) -> None:
+        self.user_id, password = synapse.new_account("medborgarbot")
+        self.workdir = workdir
+        self.config = workdir / "config.yaml"
+        matrix = {"homeserver": synapse.url, "user_id": self.user_id, "password": password,
+                  "retry_max_seconds": 1.0, **settings}
+        self.config.write_text(json.dumps({
+            "data_dir": str(workdir / "data"), "knowledge": str(ROOT / "knowledge"),
+            "matrix": matrix}), encoding="utf-8")
+        self.log = workdir / "bot.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MEDBORGARBOT_")}
+        env["MEDBORGARBOT_MATRIX__PICKLE_KEY"] = "test-pickle-key"
+        env["PYTHONPATH"] = str(ROOT)
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run", "--config", str(self.config)],
+                cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to finish anything."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def terminate(self, timeout: float = 30) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout)
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
