@@ -18,6 +18,7 @@ from bot.core.clock import Clock, FixedClock, SystemClock
 from bot.core.messages import IncomingMessage
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.logs import setup_logging
 
 log = logging.getLogger("bot")
 
@@ -100,7 +101,7 @@ async def _run(args: argparse.Namespace) -> int:
 
     config, holder = _load(args)
     if not has_network_transport(config):
-        logging.getLogger().setLevel(args.log_level or "WARNING")
+        logging.getLogger("bot").setLevel((args.log_level or "WARNING").upper())
         return await _chat(args, (config, holder))
     return await run_service(config, holder, SystemClock())
 
@@ -147,8 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "run"
     # The terminal chat keeps log lines out of the conversation; `run` logs at INFO.
     level = getattr(args, "log_level", None) or ("INFO" if command == "run" else "WARNING")
-    logging.basicConfig(level=level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(level)
     if args.command is None:
         args = _parser().parse_args(["run", *(argv or [])])
     try:

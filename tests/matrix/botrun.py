@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import signal
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from bot.app import build_bot
 from bot.config import Config, MatrixSettings
-from bot.core.clock import SystemClock
+from bot.core.clock import Clock, SystemClock
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store import Store, open_store
 from bot.transports.matrix.transport import MatrixTransport
@@ -22,11 +23,22 @@ from tests.matrix.synapse import SynapseServer
 ROOT = Path(__file__).resolve().parents[2]
 
 
+class ShiftedClock:
+    """Real time plus an offset a test can move forward, instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.offset = dt.timedelta()
+
+    def now(self) -> dt.datetime:
+        return SystemClock().now() + self.offset
+
+
 class InProcessBot:
     """The Matrix transport and the real core in this event loop."""
 
     def __init__(self, synapse: SynapseServer, workdir: Path, *, encryption: bool = True,
-                 **settings: object) -> None:
+                 clock: Clock | None = None, **settings: object) -> None:
+        self.clock = clock or SystemClock()
         self.user_id, self.password = synapse.new_account("medborgarbot")
         self.workdir = workdir
         self.settings = MatrixSettings(
@@ -42,7 +54,8 @@ class InProcessBot:
         await self.store.open()
         holder = KnowledgeHolder.load(ROOT / "knowledge")
         bot = build_bot(Config(), SystemClock(), holder)
-        self.transport = MatrixTransport(self.settings, self.workdir, bot.handle, self.store)
+        self.transport = MatrixTransport(self.settings, self.workdir, bot.handle, self.store,
+                                         self.clock)
         self.task = asyncio.create_task(self.transport.run())
 
     async def stop(self) -> None:

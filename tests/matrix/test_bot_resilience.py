@@ -129,3 +129,65 @@ async def test_burst_of_50_from_5_users_all_answered_in_order(
             assert order == ids  # each in its own room, in order
     finally:
         await bot.stop()
+
+
+async def test_a_limited_timeline_is_filled_before_moving_on(
+        synapse: SynapseServer, make_user: MakeUser, tmp_path: Path) -> None:
+    # A small timeline limit, so that what arrives while the bot is down overflows it.
+    bot = InProcessBot(synapse, tmp_path, encryption=False, timeline_limit=11)
+    anna = await make_user("anna", encryption=False)
+    await bot.start()
+    room = await anna.dm(bot.user_id, timeout=60)
+    await anna.send(room, "hej")
+    await anna.wait_for_replies(room, 1, timeout=60)
+    await bot.stop()
+    sent = [await anna.send(room, f"{QUESTIONS[i % len(QUESTIONS)]} #{i}") for i in range(30)]
+    await bot.start()
+    try:
+        replies = await anna.wait_for_replies(room, 30, timeout=90)
+        assert [r["content"]["m.relates_to"]["m.in_reply_to"]["event_id"]
+                for r in replies] == sent
+    finally:
+        await bot.stop()
+
+
+async def test_rate_limited_replies_wait_as_told_and_arrive(
+        synapse: SynapseServer, make_user: MakeUser, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    bot = InProcessBot(synapse, tmp_path, encryption=False)
+    admin = await make_user("admin", encryption=False, admin=True)
+    # Synapse's per-user override: one message a second for the bot, no burst.
+    response = await admin.client.send(
+        "POST", f"/_synapse/admin/v1/users/{bot.user_id}/override_ratelimit",
+        '{"messages_per_second": 1, "burst_count": 1}',
+        headers={"Authorization": f"Bearer {admin.client.access_token}"})
+    assert response.status == 200, await response.text()
+    anna = await make_user("anna", encryption=False)
+    with caplog.at_level(logging.INFO, logger="bot.matrix"):
+        await bot.start()
+        try:
+            room = await anna.dm(bot.user_id, timeout=60)
+            sent = [await anna.send(room, f"{QUESTIONS[i]}") for i in range(4)]
+            replies = await anna.wait_for_replies(room, 4, timeout=90)
+        finally:
+            await bot.stop()
+    assert [r["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] for r in replies] == sent
+    assert any("rate limited" in r.getMessage() for r in caplog.records)
+
+
+async def test_sigterm_shuts_down_cleanly(
+        synapse: SynapseServer, make_user: MakeUser, tmp_path: Path) -> None:
+    bot = ProcessBot(synapse, tmp_path, encryption=False)
+    bot.start()
+    try:
+        anna = await make_user("anna", encryption=False)
+        room = await anna.dm(bot.user_id, timeout=60)
+        await anna.send(room, "knark")
+        await anna.wait_for_replies(room, 1, timeout=60)
+        code = await asyncio.to_thread(bot.terminate)
+    finally:
+        bot.kill()
+    log = bot.log_text()
+    assert code == 0, log
+    assert "matrix: stopped" in log and "medborgarbot stopped" in log
+    assert "Traceback" not in log

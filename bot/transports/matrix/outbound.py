@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nio import AsyncClient, ErrorResponse, LocalProtocolError, RoomSendResponse, SendRetryError
@@ -37,14 +38,14 @@ def _status(response: ErrorResponse) -> int:
     return int(getattr(transport, "status", 0) or 0)
 
 
-async def send(client: AsyncClient, link: Link, room_id: str, content: dict[str, Any],
-               txn: str) -> str | None:
-    """Send until the homeserver takes it; the event id, or None when the transport is
+async def persist(link: Link, call: Callable[[], Awaitable[Any]], ok: type,
+                  what: str) -> Any | None:
+    """Make a request until the homeserver takes it: through outages (backoff), 429s
+    (as long as the server says) and 5xx. The response, or None when the transport is
     stopping or the homeserver refuses for good (no permission, room gone)."""
     while True:
         try:
-            response = await client.room_send(room_id, "m.room.message", content, tx_id=txn,
-                                              ignore_unverified_devices=True)
+            response = await call()
         except NETWORK_ERRORS as exc:
             link.failed(type(exc).__name__)
             if not await link.wait():
@@ -52,17 +53,17 @@ async def send(client: AsyncClient, link: Link, room_id: str, content: dict[str,
             continue
         except (SendRetryError, LocalProtocolError) as exc:
             # Members or keys not synced yet: transient, the next try usually works.
-            log.info("matrix: send not ready (%s); retrying", type(exc).__name__)
+            log.info("matrix: %s not ready (%s); retrying", what, type(exc).__name__)
             if not await link.wait(1.0):
                 return None
             continue
-        if isinstance(response, RoomSendResponse):
+        if isinstance(response, ok):
             link.ok()
-            return response.event_id
+            return response
         status = _status(response)
         if response.status_code == "M_LIMIT_EXCEEDED" or status == 429:
             wait = retry_after(response)
-            log.info("matrix: rate limited; sending again in %.1f s as the server asks", wait)
+            log.info("matrix: rate limited; %s again in %.1f s as the server asks", what, wait)
             if not await link.wait(wait):
                 return None
         elif status >= 500 or status == 0:
@@ -70,5 +71,16 @@ async def send(client: AsyncClient, link: Link, room_id: str, content: dict[str,
             if not await link.wait():
                 return None
         else:
-            log.warning("matrix: reply refused by the homeserver (%s)", response.status_code)
+            log.warning("matrix: %s refused by the homeserver (%s)", what,
+                        response.status_code)
             return None
+
+
+async def send(client: AsyncClient, link: Link, room_id: str, content: dict[str, Any],
+               txn: str) -> str | None:
+    """Send a reply; its event id, or None (see `persist`)."""
+    response = await persist(
+        link, lambda: client.room_send(room_id, "m.room.message", content, tx_id=txn,
+                                       ignore_unverified_devices=True),
+        RoomSendResponse, "reply")
+    return response.event_id if response is not None else None

@@ -18,9 +18,11 @@ from typing import Any
 from nio import (
     AsyncClient,
     InviteMemberEvent,
+    JoinResponse,
     MatrixRoom,
     MegolmEvent,
     MessageDirection,
+    RoomLeaveResponse,
     RoomMemberEvent,
     RoomMessage,
     RoomMessagesResponse,
@@ -194,10 +196,12 @@ class MatrixTransport:
         allowed = self.settings.allowed_servers
         if allowed and server not in allowed:
             log.info("matrix: declined an invite from a server not in allowed_servers")
-            await client.room_leave(room_id)
+            await outbound.persist(self.link, lambda: client.room_leave(room_id),
+                                   RoomLeaveResponse, "declining an invite")
             return
-        joined = await client.join(room_id)
-        log.info("matrix: joined a room on invitation (%s)", type(joined).__name__)
+        if await outbound.persist(self.link, lambda: client.join(room_id), JoinResponse,
+                                  "joining a room"):
+            log.info("matrix: joined a room on invitation")
 
     async def _gap(self, client: AsyncClient, room_id: str, start: str,
                    since: str) -> list[Any]:
