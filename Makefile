@@ -34,6 +34,7 @@ check: $(VENV)/.installed
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/answer_latency.py
+	$(BIN)/python bench/matrix_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

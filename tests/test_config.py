@@ -58,3 +58,44 @@ def test_one_clear_line_per_problem(tmp_path: Path, text: str, env: dict[str, st
         load_config(path, env=env)
     assert len(caught.value.problems) == 1
     assert expected in caught.value.problems[0]
+
+
+MATRIX = ("matrix:\n  homeserver: http://127.0.0.1:8008\n  user_id: '@bot:localhost'\n")
+
+
+def test_matrix_section_with_secrets_from_the_environment(tmp_path: Path) -> None:
+    path = _write(tmp_path, MATRIX)
+    config = load_config(path, env={"MEDBORGARBOT_MATRIX__PASSWORD": "hemligt",
+                                    "MEDBORGARBOT_MATRIX__PICKLE_KEY": "nyckel",
+                                    "MEDBORGARBOT_MATRIX__ENCRYPTION": "true",
+                                    "MEDBORGARBOT_MATRIX__ALLOWED_SERVERS": "a.se, b.se"})
+    assert config.matrix is not None
+    assert config.matrix.password == "hemligt" and config.matrix.pickle_key == "nyckel"
+    assert config.matrix.allowed_servers == ["a.se", "b.se"]
+    assert config.matrix.device_id == "MEDBORGARBOT"  # kept across restarts
+
+
+@pytest.mark.parametrize(("extra", "env", "expected"), [
+    ("", {"MEDBORGARBOT_MATRIX__PICKLE_KEY": "k"},
+     "config.yaml: matrix: needs password or access_token"),
+    ("", {"MEDBORGARBOT_MATRIX__PASSWORD": "hemligt"}, "matrix: needs pickle_key"),
+    ("  homeserverr: x\n", {}, "matrix.homeserverr: unknown key"),
+    ("  timeline_limit: 5\n", {"MEDBORGARBOT_MATRIX__PASSWORD": "p",
+                                "MEDBORGARBOT_MATRIX__PICKLE_KEY": "k"},
+     "matrix.timeline_limit"),
+])
+def test_matrix_problems_are_one_line_without_secrets(
+        tmp_path: Path, extra: str, env: dict[str, str], expected: str) -> None:
+    path = _write(tmp_path, MATRIX + extra)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env=env)
+    assert any(expected in problem for problem in caught.value.problems), caught.value.problems
+    assert "hemligt" not in str(caught.value)
+
+
+def test_a_wrong_homeserver_url_is_named(tmp_path: Path) -> None:
+    path = _write(tmp_path, MATRIX.replace("http://127.0.0.1:8008", "matrix.example.org"))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env={"MEDBORGARBOT_MATRIX__PASSWORD": "p",
+                               "MEDBORGARBOT_MATRIX__PICKLE_KEY": "k"})
+    assert 'matrix.homeserver: invalid value "matrix.example.org"' in str(caught.value)

@@ -121,3 +121,41 @@ async def test_waiting_ends_at_once_when_stopping() -> None:
     link = Link(stopping, base=3600, cap=3600)
     stopping.set()
     assert await link.wait() is False
+
+
+async def test_typing_is_shown_only_for_a_slow_answer(tmp_path) -> None:
+    from bot.config import MatrixSettings
+    from bot.core.messages import IncomingMessage, Outcome, Reply
+    from bot.transports.matrix.inbound import Inbound
+    from bot.transports.matrix.transport import MatrixTransport
+
+    release = asyncio.Event()
+
+    async def handle(msg: IncomingMessage) -> Reply:
+        if msg.text == "slow":
+            await release.wait()
+        return Reply("svar", Outcome.ANSWERED)
+
+    class Client:
+        def __init__(self) -> None:
+            self.typing: list[bool] = []
+
+        async def room_typing(self, room_id: str, typing: bool, **_: int) -> None:
+            self.typing.append(typing)
+            release.set()  # the answer finishes once typing is shown
+
+    settings = MatrixSettings(homeserver="http://127.0.0.1:1", user_id="@bot:localhost",
+                              password="p", encryption=False, typing_after_ms=0)
+    transport = MatrixTransport(settings, tmp_path, handle, state=None)  # type: ignore[arg-type]
+    client, room = Client(), SimpleNamespace(room_id="!r:localhost")
+
+    def got(text: str) -> Inbound:
+        return Inbound(IncomingMessage("matrix", "!r:localhost", "@a:localhost", text), None)
+
+    reply = await transport._answer(client, room, got("slow"))  # type: ignore[arg-type]
+    assert reply is not None and client.typing == [True, False]
+    client.typing.clear()
+    settings_fast = settings.model_copy(update={"typing_after_ms": 1000})
+    transport.settings = settings_fast
+    await transport._answer(client, room, got("fast"))  # type: ignore[arg-type]
+    assert client.typing == []
