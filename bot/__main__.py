@@ -108,14 +108,14 @@ async def _run(args: argparse.Namespace) -> int:
 
 async def _ask(args: argparse.Namespace) -> int:
     from bot.app import build_bot
-    from bot.transports.terminal_text import to_terminal
+    from bot.core.plaintext import to_plain
 
     config, holder = _load(args)
     bot = build_bot(config, _clock(args), holder)
     reply = await bot.handle(IncomingMessage(
         transport="console", room="console", sender=args.sender, text=args.message,
         is_direct=True, event_id="ask-1", lang=args.lang))
-    print(to_terminal(reply.text) if reply else "")
+    print(to_plain(reply.text) if reply else "")
     return 0
 
 

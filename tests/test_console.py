@@ -3,8 +3,8 @@ from __future__ import annotations
 import io
 
 from bot.core.messages import IncomingMessage, Outcome, Reply
+from bot.core.plaintext import to_plain
 from bot.transports.console import SEPARATOR, run_console
-from bot.transports.terminal_text import to_terminal
 
 
 async def test_console_hands_each_line_to_the_core_as_a_direct_message() -> None:
@@ -25,15 +25,15 @@ async def test_console_hands_each_line_to_the_core_as_a_direct_message() -> None
 
 
 def test_terminal_text_renders_markdown_plainly() -> None:
-    text = to_terminal("Hej **du**!\n\n- [polisen](https://polisen.se)\n- https://x.se\n\n"
+    text = to_plain("Hej **du**!\n\n- [polisen](https://polisen.se)\n- https://x.se\n\n"
                        "1. ett\n2. två")
     assert text == ("Hej du!\n\n• polisen (https://polisen.se)\n• https://x.se\n\n"
                     "1. ett\n2. två")
-    assert "\033[1m" in to_terminal("**fet**", colour=True)
+    assert "\033[1m" in to_plain("**fet**", colour=True)
 
 
 def test_wrap_keeps_words_whole_and_indents_list_items() -> None:
-    from bot.transports.terminal_text import wrap
+    from bot.core.plaintext import wrap
 
     text = "• " + "ord " * 30 + "\n1. kort\nvanlig rad " + "x" * 10
     lines = wrap(text, 40).splitlines()

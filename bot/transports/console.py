@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from bot.core.messages import IncomingMessage, Lang, Reply
-from bot.transports.terminal_text import to_terminal, wrap
+from bot.core.plaintext import to_plain, wrap
 
 Handle = Callable[[IncomingMessage], Awaitable[Reply | None]]
 SEPARATOR = "---"
@@ -53,7 +53,7 @@ async def run_console(
                               is_direct=True, event_id=f"console-{n}", lang=lang)
         reply = await handle(msg)
         count += 1
-        text = to_terminal(reply.text, colour=interactive) if reply else ""
+        text = to_plain(reply.text, colour=interactive) if reply else ""
         if interactive:
             width = min(shutil.get_terminal_size().columns, 100) - 1
             stdout.write(f"\n{wrap(text, width)}\n")

@@ -11,6 +11,8 @@ from typing import Any
 import nh3
 from markdown_it import MarkdownIt
 
+from bot.core.plaintext import to_plain
+
 # Client-server spec, "m.room.message msgtypes": the HTML a client should render.
 ALLOWED_TAGS = {
     "del", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "p", "a", "ul", "ol", "sup",
@@ -47,7 +49,7 @@ def reply_content(
     fallback (spec v1.13)."""
     content: dict[str, Any] = {
         "msgtype": "m.notice",
-        "body": markdown,
+        "body": to_plain(markdown),
         "format": "org.matrix.custom.html",
         "formatted_body": to_html(markdown),
         "m.mentions": {"user_ids": [mention]} if mention else {},

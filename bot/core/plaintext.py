@@ -1,4 +1,5 @@
-"""Render a reply's Markdown as plain terminal text (bold in colour on a terminal)."""
+"""Render a reply's Markdown as plain text: for terminals (bold in colour) and for the
+plain `body` that chat protocols carry beside their HTML."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(out)
 
 
-def to_terminal(markdown: str, colour: bool = False) -> str:
+def to_plain(markdown: str, colour: bool = False) -> str:
     lines: list[str] = []
     prefix: list[str] = []
     ordinal: list[int] = []
