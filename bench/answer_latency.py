@@ -29,6 +29,7 @@ from bot.knowledge.base import KnowledgeBase  # noqa: E402
 from bot.knowledge.holder import KnowledgeHolder  # noqa: E402
 from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.knowledge.schema import KnowledgeFile  # noqa: E402
+from bot.store import open_store  # noqa: E402
 
 SYLLABLES = ["ba", "ke", "lo", "mi", "nu", "sa", "te", "vi", "ro", "gu", "fa", "dö", "hä",
              "kå", "pe", "sti", "tra", "bro", "gra", "sko", "fjä", "lju", "sne", "vra"]
@@ -79,7 +80,9 @@ def generated(n_topics: int, seed: int = 7) -> tuple[KnowledgeBase, list[str]]:
 
 
 async def measure(kb: KnowledgeBase, asked: list[str], rounds: int) -> list[float]:
-    bot = build_bot(Config(), FixedClock(dt.date(2026, 11, 28)), KnowledgeHolder(kb))
+    store = open_store("sqlite://:memory:")
+    await store.open()
+    bot = build_bot(Config(), FixedClock(dt.date(2026, 11, 28)), KnowledgeHolder(kb), store)
     timings: list[float] = []
     for r in range(rounds):
         for i, text in enumerate(asked):
@@ -88,6 +91,7 @@ async def measure(kb: KnowledgeBase, asked: list[str], rounds: int) -> list[floa
             start = time.perf_counter()
             await bot.handle(msg)
             timings.append((time.perf_counter() - start) * 1000)
+    await store.close()
     return timings
 
 

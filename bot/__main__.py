@@ -19,6 +19,7 @@ from bot.core.messages import IncomingMessage
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.logs import setup_logging
+from bot.store import open_store
 
 log = logging.getLogger("bot")
 
@@ -61,6 +62,19 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("message", help="the message, in quotes")
     ask.add_argument("--lang", choices=["sv", "en"],
                      help="answer in this language (default: detected from the message)")
+    export = sub.add_parser("export", parents=[common], help="export stored data (feedback)",
+                            description="Export the anonymous feedback as CSV: category, "
+                            "area, text, rating, day, granularity, language.")
+    export.add_argument("what", choices=["feedback"])
+    export.add_argument("--format", choices=["csv"], default="csv")
+    export.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD")
+    export.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
+    purge = sub.add_parser("purge", parents=[common], help="delete feedback past its retention",
+                   description="Delete feedback older than feedback.retention_months "
+                   "(default 24); the running bot also does this once a day.")
+    purge.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                       help="count the retention from this date instead of today")
     sub.add_parser("check", parents=[common], help="validate and self-test the knowledge base",
                    description="Validate the configuration and the knowledge base and run "
                    "the self-test (every example question must land on its own topic). "
@@ -91,8 +105,10 @@ async def _chat(args: argparse.Namespace,
     from bot.transports.console import run_console
 
     config, holder = loaded or _load(args)
-    bot = build_bot(config, _clock(args), holder)
-    await run_console(bot.handle, sender=getattr(args, "sender", "local"))
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    async with open_store(config.store_url) as store:
+        bot = build_bot(config, _clock(args), holder, store)
+        await run_console(bot.handle, sender=getattr(args, "sender", "local"))
     return 0
 
 
@@ -111,11 +127,45 @@ async def _ask(args: argparse.Namespace) -> int:
     from bot.core.plaintext import to_plain
 
     config, holder = _load(args)
-    bot = build_bot(config, _clock(args), holder)
-    reply = await bot.handle(IncomingMessage(
-        transport="console", room="console", sender=args.sender, text=args.message,
-        is_direct=True, event_id="ask-1", lang=args.lang))
+    # One message cannot finish a dialogue: nothing to keep, so no file is touched.
+    async with open_store("sqlite://:memory:") as store:
+        bot = build_bot(config, _clock(args), holder, store)
+        reply = await bot.handle(IncomingMessage(
+            transport="console", room="console", sender=args.sender, text=args.message,
+            is_direct=True, event_id="ask-1", lang=args.lang))
     print(to_plain(reply.text) if reply else "")
+    return 0
+
+
+async def _export(args: argparse.Namespace) -> int:
+    import csv
+    import io
+
+    config = load_config(args.config)
+    async with open_store(config.store_url) as store:
+        entries = await store.list_feedback(args.start, args.end)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["category", "area", "text", "rating", "day", "granularity", "lang"])
+    for e in entries:
+        writer.writerow([e.category, e.area, e.text, e.rating or "", e.day.isoformat(),
+                         e.granularity, e.lang])
+    if args.out:
+        args.out.write_text(buffer.getvalue(), encoding="utf-8")
+        print(f"{len(entries)} feedback entries written to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(buffer.getvalue())
+    return 0
+
+
+async def _purge(args: argparse.Namespace) -> int:
+    from bot.features.retention import purge
+
+    config = load_config(args.config)
+    months = config.feedback.retention_months
+    async with open_store(config.store_url) as store:
+        removed = await purge(store, _clock(args), months)
+    print(f"removed {removed} feedback entries older than {months} months")
     return 0
 
 
@@ -156,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if command == "ask":
             return asyncio.run(_ask(args))
+        if command == "export":
+            return asyncio.run(_export(args))
+        if command == "purge":
+            return asyncio.run(_purge(args))
         if command == "run":
             return asyncio.run(_run(args))
         return asyncio.run(_chat(args))

@@ -36,6 +36,12 @@ class Roles(Section):
     admins: list[str] = []
 
 
+class FeedbackSettings(Section):
+    retention_months: int = Field(default=24, ge=1)
+    per_day: int = Field(default=5, ge=1)  # entries one person may give a day
+    time_granularity: Literal["date", "week"] = "date"
+
+
 class MatrixSettings(Section):
     homeserver: str = Field(pattern=r"^https?://")
     user_id: str = Field(pattern=r"^@[^:]+:.+$")
@@ -67,6 +73,7 @@ class Config(Section):
     store: str | None = Field(default=None, description="store URL; default SQLite file")
     language: Literal["sv", "en"] = "sv"
     roles: Roles = Roles()
+    feedback: FeedbackSettings = FeedbackSettings()
     matrix: MatrixSettings | None = None
 
     @property

@@ -11,6 +11,7 @@ import signal
 from bot.app import build_bot
 from bot.config import Config
 from bot.core.clock import Clock
+from bot.features.retention import purge_daily
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store import open_store
 
@@ -28,17 +29,28 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock) -> 
     store = open_store(config.store_url)
     await store.open()
     try:
-        bot = build_bot(config, clock, holder)
+        bot = build_bot(config, clock, holder, store)
         transports = []
         if config.matrix is not None:
             transports.append(MatrixTransport(config.matrix, config.data_dir, bot.handle,
                                               store, clock))
+        stopping = asyncio.Event()
+
+        def stop() -> None:
+            stopping.set()
+            for transport in transports:
+                transport.stop()
+
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, lambda: [t.stop() for t in transports])
+            loop.add_signal_handler(sig, stop)
         log.info("medborgarbot running: %d topics, %d transport(s)", len(holder.kb.topics),
                  len(transports))
+        retention = asyncio.create_task(purge_daily(
+            store, clock, config.feedback.retention_months, stopping))
         await asyncio.gather(*(t.run() for t in transports))
+        stopping.set()
+        await retention
     finally:
         await store.close()
     log.info("medborgarbot stopped")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from bot.core.bot import Bot
 from bot.core.clock import FixedClock
 from bot.core.messages import IncomingMessage, Reply
 from bot.knowledge.holder import KnowledgeHolder
+from bot.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "knowledge"
@@ -30,13 +31,19 @@ def shipped_holder() -> KnowledgeHolder:
 
 
 @pytest.fixture
-def shipped_bot(shipped_holder: KnowledgeHolder, clock: FixedClock) -> Bot:
-    return build_bot(Config(), clock, shipped_holder)
+async def store() -> AsyncIterator[Store]:
+    async with open_store("sqlite://:memory:") as opened:
+        yield opened
 
 
 @pytest.fixture
-def fixture_bot(clock: FixedClock) -> Bot:
-    return build_bot(Config(), clock, KnowledgeHolder.load(FIXTURE))
+def shipped_bot(shipped_holder: KnowledgeHolder, clock: FixedClock, store: Store) -> Bot:
+    return build_bot(Config(), clock, shipped_holder, store)
+
+
+@pytest.fixture
+def fixture_bot(clock: FixedClock, store: Store) -> Bot:
+    return build_bot(Config(), clock, KnowledgeHolder.load(FIXTURE), store)
 
 
 def message(text: str, **kwargs: object) -> IncomingMessage:

@@ -125,3 +125,25 @@ def test_ask_never_shows_a_traceback(text: str) -> None:
     out = run("ask", text)
     assert out.returncode == 0
     assert "Traceback" not in out.stderr and out.stdout.strip()
+
+
+def test_export_and_purge_feedback(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\nknowledge: {ROOT / 'knowledge'}\n"
+                      "feedback: {retention_months: 1}\n", encoding="utf-8")
+    chat = run("chat", "--config", str(config), "--as", "@anna:x", "--today", "2026-09-01",
+               stdin="/tyck\n1\n2\nMörkt vid Storgatan 3, ring 070-123 45 67\n4\nja\n")
+    assert "sparad" in chat.stdout, chat.stdout + chat.stderr
+    out = run("export", "feedback", "--config", str(config))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert lines[0] == "category,area,text,rating,day,granularity,lang"
+    assert lines[1].startswith("trafik,fredrika,") and "[telefonnummer]" in lines[1]
+    assert "070-123" not in out.stdout and "@anna" not in out.stdout
+    filtered = run("export", "feedback", "--config", str(config), "--from", "2026-09-02")
+    assert filtered.stdout.strip().splitlines() == [lines[0]]
+    kept = run("purge", "--config", str(config), "--today", "2026-09-30")
+    assert kept.returncode == 0 and "removed 0" in kept.stdout
+    purged = run("purge", "--config", str(config), "--today", "2026-10-02")
+    assert "removed 1" in purged.stdout
+    assert run("export", "feedback", "--config", str(config)).stdout.count("\n") == 1

@@ -12,6 +12,7 @@ from bot.core.clock import FixedClock
 from bot.core.commands import parse_command
 from bot.core.language import detect
 from bot.core.messages import Outcome
+from bot.store import Store
 from tests.conftest import ask, message
 
 
@@ -180,7 +181,7 @@ async def test_clock_decides_current_or_latest(fixture_bot: Bot, clock: FixedClo
     assert "senaste" in (await ask(fixture_bot, "vad har snuten lovat")).text
 
 
-async def test_medium_band_answers_with_did_you_mean() -> None:
+async def test_medium_band_answers_with_did_you_mean(store: Store) -> None:
     from bot.knowledge.matcher import Band, Candidate, MatchResult
 
     class Stub:
@@ -195,7 +196,7 @@ async def test_medium_band_answers_with_did_you_mean() -> None:
 
     holder = KnowledgeHolder.load(FIXTURE)
     holder.kb.matcher = Stub()  # type: ignore[assignment]
-    bot = build_bot(Config(), FixedClock(dt.date(2026, 1, 1)), holder)
+    bot = build_bot(Config(), FixedClock(dt.date(2026, 1, 1)), holder, store)
     reply = await ask(bot, "något oklart om byar")
     assert reply.outcome is Outcome.SUGGESTED and reply.topic_id == "byar"
     assert "Menade du" in reply.text and "1. Vad har lovats" in reply.text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 
+from bot.core.dialogues import Dialogues
 from bot.core.messages import Outcome, Reply
 from bot.core.texts import t
 from bot.core.turn import Turn
@@ -19,13 +20,15 @@ from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.matcher import Band
 
 Key = tuple[str, str, str]
+LOST = "\0lost"  # _picked: a bare number that answers no open question
 
 
 class Answers:
-    def __init__(self, holder: KnowledgeHolder, *,
+    def __init__(self, holder: KnowledgeHolder, dialogues: Dialogues | None = None, *,
                  suggestion_ttl: dt.timedelta = dt.timedelta(minutes=15),
                  max_pending: int = 10_000) -> None:
         self.holder = holder
+        self.dialogues = dialogues
         self.suggestion_ttl = suggestion_ttl
         self.max_pending = max_pending
         self._pending: OrderedDict[Key, tuple[tuple[str, ...], dt.datetime]] = OrderedDict()
@@ -33,6 +36,8 @@ class Answers:
     async def __call__(self, turn: Turn) -> Reply:
         kb = self.holder.kb
         picked = self._picked(turn, kb)
+        if picked == LOST:
+            return Reply(t("lost_question", turn.lang), Outcome.UNKNOWN, turn.lang)
         if picked:
             return self._answer(kb, picked, turn, others=())
         result = kb.match(turn.text)
@@ -47,6 +52,9 @@ class Answers:
                      t("pick_number", turn.lang)]
             return Reply("\n\n".join(lines), Outcome.SUGGESTED, turn.lang)
         others = ids[1:] if result.band is Band.MEDIUM else ()
+        starts = kb.topics[best.topic_id].starts
+        if starts and not others and self.dialogues is not None:
+            return await self.dialogues.start(starts, turn)
         return self._answer(kb, best.topic_id, turn, others)
 
     def _answer(self, kb: KnowledgeBase, topic_id: str, turn: Turn,
@@ -65,6 +73,12 @@ class Answers:
                       if f in kb.topics][:3]
             if titles:
                 text += f"\n\n_{t('also_ask', turn.lang)}: {', '.join(titles)}_"
+        if topic.offers and self.dialogues is not None:
+            if turn.msg.is_direct:
+                self.dialogues.offer(topic.offers, turn)
+                text += "\n\n" + t(f"{topic.offers}_offer", turn.lang)
+            else:
+                text += "\n\n" + t(f"{topic.offers}_offer_private", turn.lang)
         return Reply(text, outcome, turn.lang, topic_id=topic_id)
 
     @staticmethod
@@ -81,15 +95,15 @@ class Answers:
 
     def _picked(self, turn: Turn, kb: KnowledgeBase) -> str | None:
         choice = turn.text.strip().rstrip(".)")
-        if not choice.isdigit():
+        if not choice.isdigit() or len(choice) > 2:
             return None
         pending = self._pending.get(turn.msg.conversation)
         if pending is None:
-            return None
+            return LOST  # a bare number answers nothing open: a question lost in a restart
         ids, expires = pending
         if turn.now > expires:
             del self._pending[turn.msg.conversation]
-            return None
+            return LOST
         index = int(choice) - 1
         if 0 <= index < len(ids) and ids[index] in kb.topics:
             return ids[index]

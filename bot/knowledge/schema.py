@@ -102,6 +102,24 @@ class Place(Strict):
     aliases: list[str] = []
 
 
+class ChoiceItem(Strict):
+    """One choice of a dialogue step (a feedback category, an area)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: Text
+    words: list[str] = []  # other words residents use for it
+
+
+class FeedbackChoices(Strict):
+    """What the anonymous feedback dialogue asks about: categories and coarse areas."""
+
+    categories: list[ChoiceItem] = Field(min_length=1)
+    areas: list[ChoiceItem] = Field(min_length=1)
+
+
+Dialogue = Literal["feedback"]
+
+
 class Topic(Strict):
     """One answerable topic: example questions, keywords and the answer."""
 
@@ -111,6 +129,8 @@ class Topic(Strict):
     keywords: list[str] = []
     answer: Text
     followups: list[str] = []
+    starts: Dialogue | None = None  # a high-confidence match starts this dialogue
+    offers: Dialogue | None = None  # the answer offers this dialogue ("ja" starts it)
 
     @field_validator("examples", "keywords")
     @classmethod
@@ -132,4 +152,5 @@ class KnowledgeFile(Strict):
     places: list[Place] = []
     synonyms: dict[str, list[str]] = {}
     stopwords: list[str] = []
+    feedback: FeedbackChoices | None = None
     topics: list[Topic] = Field(min_length=1)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from bot.store.base import Store, StoreError
+from bot.store.base import Feedback, Store, StoreError
 from bot.store.sqlite import SQLiteStore
 
-__all__ = ["SQLiteStore", "Store", "StoreError", "open_store"]
+__all__ = ["Feedback", "SQLiteStore", "Store", "StoreError", "open_store"]
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
@@ -27,8 +27,13 @@ def open_store(url: str) -> Store:
     scheme = match.group(1).lower()
     if scheme == "sqlite":
         return SQLiteStore(url)
-    # `postgresql+asyncpg` and friends too. The backend arrives with the feedback issue:
-    # a PostgresStore class, its SQL in migrations.py and a fixture param in the tests.
+    # `postgresql+asyncpg` and friends too (SQLAlchemy style); the driver is always asyncpg.
     if scheme.split("+")[0] in ("postgresql", "postgres"):
-        raise StoreError("PostgreSQL support comes with the feedback issue; use sqlite:///…")
-    raise StoreError(f"unsupported store URL scheme {scheme!r}; use sqlite:///path/to/file.db")
+        # Imported here: a SQLite site never loads asyncpg.
+        from bot.store.postgres import PostgresStore
+
+        return PostgresStore(url)
+    raise StoreError(
+        f"unsupported store URL scheme {scheme!r}; "
+        "use sqlite:///path/to/file.db or postgresql://user:password@host/database"
+    )

@@ -1,15 +1,21 @@
 """The store interface: everything the bot keeps goes through one `Store`.
 
-Backends (SQLite now, PostgreSQL later) implement it; `tests/store/test_contract.py`
-runs the same suite against every backend.
+Backends (SQLite, PostgreSQL) implement it; `tests/store/test_contract.py` runs the same
+suite against every backend.
 """
 
 from __future__ import annotations
 
 import abc
+import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from types import TracebackType
-from typing import ClassVar, Self
+from typing import ClassVar, Literal, Self
+
+MAX_FEEDBACK_TEXT = 2000
+GRANULARITIES = ("date", "week")
+LANGUAGES = ("sv", "en")
 
 
 class StoreError(Exception):
@@ -21,6 +27,55 @@ def utc(at: dt.datetime) -> dt.datetime:
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("naive datetime given to the store; pass an aware one")
     return at.astimezone(dt.UTC)
+
+
+def plain_date(value: object, what: str) -> dt.date:
+    """`value` if it is a date and not a datetime (which would carry a time of day)."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ValueError(f"{what} must be a datetime.date, not {type(value).__name__}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """One anonymous piece of safety feedback: only these fields, nothing that could point
+    back to the resident (no sender, room, event id or time of day)."""
+
+    category: str  # e.g. "trafik"
+    area: str  # e.g. "fredrika", "vill-inte-saga"
+    text: str  # already redacted by the caller, at most MAX_FEEDBACK_TEXT characters
+    rating: int | None  # 1..5, None when skipped
+    day: dt.date  # the date, or the Monday of the ISO week when granularity is "week"
+    granularity: Literal["date", "week"]
+    lang: Literal["sv", "en"]
+    id: int | None = None  # set by the store
+
+
+def checked_feedback(feedback: Feedback) -> Feedback:
+    """`feedback` as a store keeps it, or ValueError naming the field that is wrong.
+
+    A week is always stored as its Monday, even when the caller passed another day of it:
+    the stored value must never be finer than the granularity says."""
+    for name in ("category", "area"):
+        value = getattr(feedback, name)
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"feedback {name} must be a non-empty string")
+    if not isinstance(feedback.text, str):
+        raise ValueError("feedback text must be a string")
+    if len(feedback.text) > MAX_FEEDBACK_TEXT:
+        raise ValueError(f"feedback text is longer than {MAX_FEEDBACK_TEXT} characters")
+    rating = feedback.rating
+    # bool is an int subclass; True is not a rating.
+    if rating is not None and (type(rating) is not int or not 1 <= rating <= 5):
+        raise ValueError("feedback rating must be 1..5 or None")
+    if feedback.granularity not in GRANULARITIES:
+        raise ValueError("feedback granularity must be 'date' or 'week'")
+    if feedback.lang not in LANGUAGES:
+        raise ValueError("feedback lang must be 'sv' or 'en'")
+    day = plain_date(feedback.day, "feedback day")
+    if feedback.granularity == "week":
+        day -= dt.timedelta(days=day.weekday())
+    return dataclasses.replace(feedback, day=day, id=None)
 
 
 class Store(abc.ABC):
@@ -70,6 +125,24 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def prune_events(self, before: dt.datetime) -> int:
         """Forget events recorded strictly before `before`; return how many."""
+
+    # Anonymous feedback (see `Feedback`).
+
+    @abc.abstractmethod
+    async def add_feedback(self, feedback: Feedback) -> int:
+        """Store `feedback` (its id is ignored) and return the new id; durable on return.
+
+        ValueError when a field is out of range (see `checked_feedback`)."""
+
+    @abc.abstractmethod
+    async def list_feedback(
+        self, start: dt.date | None = None, end: dt.date | None = None
+    ) -> list[Feedback]:
+        """Feedback with start <= day <= end (either bound may be None), by day then id."""
+
+    @abc.abstractmethod
+    async def purge_feedback(self, before: dt.date) -> int:
+        """Delete feedback whose day is strictly before `before`; return how many."""
 
     async def __aenter__(self) -> Self:
         await self.open()

@@ -61,6 +61,43 @@ MIGRATIONS: tuple[Migration, ...] = (
             ),
         },
     ),
+    Migration(
+        2,
+        "anonymous feedback",
+        {
+            # Only these columns: nothing here may identify a resident or a time of day.
+            # The CHECKs repeat `checked_feedback`, so a bug in a caller that writes
+            # around it cannot store a finer day or an out-of-range value either.
+            "sqlite": (
+                "CREATE TABLE feedback ("
+                " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                " category TEXT NOT NULL CHECK (category <> ''),"
+                " area TEXT NOT NULL CHECK (area <> ''),"
+                " text TEXT NOT NULL CHECK (length(text) <= 2000),"
+                " rating INTEGER CHECK (rating BETWEEN 1 AND 5),"
+                # 'YYYY-MM-DD' text: date() gives it back only for a valid date, and text
+                # order is date order.
+                " day TEXT NOT NULL CHECK (date(day) IS day),"
+                " granularity TEXT NOT NULL CHECK (granularity IN ('date', 'week')),"
+                " lang TEXT NOT NULL CHECK (lang IN ('sv', 'en')),"
+                " CHECK (granularity = 'date' OR strftime('%w', day) = '1'))",
+                "CREATE INDEX feedback_day ON feedback (day)",
+            ),
+            "postgres": (
+                "CREATE TABLE feedback ("
+                " id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+                " category TEXT NOT NULL CHECK (category <> ''),"
+                " area TEXT NOT NULL CHECK (area <> ''),"
+                " text TEXT NOT NULL CHECK (char_length(text) <= 2000),"
+                " rating SMALLINT CHECK (rating BETWEEN 1 AND 5),"
+                " day DATE NOT NULL,"
+                " granularity TEXT NOT NULL CHECK (granularity IN ('date', 'week')),"
+                " lang TEXT NOT NULL CHECK (lang IN ('sv', 'en')),"
+                " CHECK (granularity = 'date' OR extract(isodow FROM day) = 1))",
+                "CREATE INDEX feedback_day ON feedback (day)",
+            ),
+        },
+    ),
 )
 
 

@@ -15,11 +15,12 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
 from bot.store import migrations
-from bot.store.base import Store, StoreError, utc
+from bot.store.base import Feedback, Store, StoreError, checked_feedback, plain_date, utc
 
 log = logging.getLogger(__name__)
 
@@ -184,13 +185,16 @@ class SQLiteStore(Store):
                     await db.execute("ROLLBACK")
                 raise
 
-    async def _fetch_one(self, sql: str, params: tuple[str, ...]) -> tuple[object, ...] | None:
+    async def _fetch_all(self, sql: str, params: tuple[object, ...]) -> list[tuple[object, ...]]:
         with self._errors("read"):
             async with self._lock:
-                rows = list(await self._conn().execute_fetchall(sql, params))
-        return tuple(rows[0]) if rows else None
+                return [tuple(r) for r in await self._conn().execute_fetchall(sql, params)]
 
-    async def _write(self, sql: str, params: tuple[str, ...]) -> int:
+    async def _fetch_one(self, sql: str, params: tuple[object, ...]) -> tuple[object, ...] | None:
+        rows = await self._fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def _write(self, sql: str, params: tuple[object, ...]) -> int:
         with self._errors("write"):
             async with self._transaction() as db:
                 cursor = await db.execute(sql, params)
@@ -241,11 +245,55 @@ class SQLiteStore(Store):
             "DELETE FROM handled_events WHERE at < ?", (_timestamp(before),)
         )
 
+    async def add_feedback(self, feedback: Feedback) -> int:
+        fb = checked_feedback(feedback)
+        with self._errors("write"):
+            async with self._transaction() as db:
+                cursor = await db.execute(
+                    "INSERT INTO feedback (category, area, text, rating, day, granularity, lang)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (fb.category, fb.area, fb.text, fb.rating, fb.day.isoformat(),
+                     fb.granularity, fb.lang),
+                )
+                new_id = cursor.lastrowid
+                await cursor.close()
+        assert new_id is not None  # an INSERT into a rowid table always sets it
+        return new_id
+
+    async def list_feedback(
+        self, start: dt.date | None = None, end: dt.date | None = None
+    ) -> list[Feedback]:
+        where, params = [], []
+        if start is not None:
+            where.append("day >= ?")
+            params.append(plain_date(start, "start").isoformat())
+        if end is not None:
+            where.append("day <= ?")
+            params.append(plain_date(end, "end").isoformat())
+        rows = await self._fetch_all(
+            "SELECT id, category, area, text, rating, day, granularity, lang FROM feedback"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY day, id",
+            tuple(params),
+        )
+        return [_feedback(row) for row in rows]
+
+    async def purge_feedback(self, before: dt.date) -> int:
+        return await self._write(
+            "DELETE FROM feedback WHERE day < ?", (plain_date(before, "before").isoformat(),)
+        )
+
 
 async def _version(db: aiosqlite.Connection) -> int:
     rows = list(await db.execute_fetchall("SELECT MAX(version) FROM schema_version"))
     value = rows[0][0] if rows else None
     return int(value) if value is not None else 0
+
+
+def _feedback(row: tuple[Any, ...]) -> Feedback:
+    id_, category, area, text, rating, day, granularity, lang = row
+    return Feedback(category, area, text, rating, dt.date.fromisoformat(day), granularity,
+                    lang, id_)
 
 
 def _prepare(path: Path) -> None:

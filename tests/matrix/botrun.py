@@ -53,7 +53,7 @@ class InProcessBot:
         self.store = open_store(f"sqlite:///{self.workdir / 'bot.db'}")
         await self.store.open()
         holder = KnowledgeHolder.load(ROOT / "knowledge")
-        bot = build_bot(Config(), SystemClock(), holder)
+        bot = build_bot(Config(), SystemClock(), holder, self.store)
         self.transport = MatrixTransport(self.settings, self.workdir, bot.handle, self.store,
                                          self.clock)
         self.task = asyncio.create_task(self.transport.run())

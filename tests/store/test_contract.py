@@ -1,4 +1,6 @@
-"""The store contract: every test runs against every backend (see conftest.BACKENDS)."""
+"""The store contract: every test runs against every backend (see conftest.BACKENDS).
+
+Feedback has its own file, test_feedback.py, under the same contract."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.store import Store, StoreError, migrations, open_store
+from bot.store import Feedback, Store, StoreError, migrations, open_store
 
 T0 = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -150,7 +152,7 @@ async def test_reopen_keeps_everything(store_url: str) -> None:
 async def test_migrations_are_recorded_once(store_url: str) -> None:
     for _ in range(3):
         async with open_store(store_url) as store:
-            assert await store.schema_version() == 1 == migrations.latest()
+            assert await store.schema_version() == migrations.latest() == 2
 
 
 async def test_a_store_that_is_not_open_says_so(store_url: str) -> None:
@@ -179,6 +181,10 @@ async def test_nothing_private_reaches_the_log(
         await store.event_state("$secretevent")
         await store.prune_events(T0)
         await store.delete_value("!secretroom:example.org")
+        await store.add_feedback(Feedback("trafik", "secretarea", "secret text", 2,
+                                          T0.date(), "date", "sv"))
+        await store.list_feedback()
+        await store.purge_feedback(T0.date())
     assert "store opened" in caplog.text
     assert "secret" not in caplog.text
     assert store.url not in repr(store)

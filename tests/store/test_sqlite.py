@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
-from bot.store import SQLiteStore, StoreError, migrations, open_store
+from bot.store import Feedback, SQLiteStore, StoreError, migrations, open_store
 from bot.store.migrations import Migration
 from tests.store.conftest import sqlite_url
 
@@ -50,9 +50,10 @@ async def test_open_creates_the_folder_and_logs_what_happened(
     async with store:
         assert await asyncio.to_thread(db_path.exists)
     messages = [r.getMessage() for r in caplog.records]
-    assert "store opened: sqlite, schema 1" in messages
+    assert "store opened: sqlite, schema 2" in messages
     assert "store: applied migration 1 (key-value state and the handled-event ledger)" \
         in messages
+    assert "store: applied migration 2 (anonymous feedback)" in messages
     assert str(db_path) not in caplog.text
 
 
@@ -60,13 +61,15 @@ async def test_migrations_table_has_one_row_per_migration(db_path: Path) -> None
     for _ in range(2):
         async with open_store(sqlite_url(db_path)):
             pass
-    rows = raw(db_path, "SELECT version, description, applied_at FROM schema_version")
-    assert len(rows) == 1
-    version, description, applied_at = rows[0]
-    assert (version, description) == (1, migrations.MIGRATIONS[0].description)
-    assert dt.datetime.fromisoformat(str(applied_at)).utcoffset() == dt.timedelta(0)
+    rows = raw(db_path, "SELECT version, description, applied_at FROM schema_version"
+                        " ORDER BY version")
+    assert [(v, d) for v, d, _ in rows] == [(m.version, m.description)
+                                            for m in migrations.MIGRATIONS]
+    for _, _, applied_at in rows:
+        assert dt.datetime.fromisoformat(str(applied_at)).utcoffset() == dt.timedelta(0)
     names = {r[0] for r in raw(db_path, "SELECT name FROM sqlite_master")}
-    assert {"kv", "handled_events", "handled_events_at", "schema_version"} <= names
+    assert {"kv", "handled_events", "handled_events_at", "schema_version", "feedback",
+            "feedback_day"} <= names
 
 
 async def test_times_are_stored_as_iso_utc_text(db_path: Path) -> None:
@@ -86,7 +89,7 @@ async def test_a_newer_schema_is_refused(db_path: Path) -> None:
     with pytest.raises(StoreError) as caught:
         await store.open()
     assert str(caught.value) == (
-        f"{db_path}: schema version 7 is newer than this medborgarbot knows (1); "
+        f"{db_path}: schema version 7 is newer than this medborgarbot knows (2); "
         "upgrade medborgarbot"
     )
     assert not await store.ping()  # left closed
@@ -98,18 +101,18 @@ async def test_a_failing_migration_leaves_nothing_behind(
 ) -> None:
     async with open_store(sqlite_url(db_path)):
         pass
-    broken = Migration(2, "broken on purpose", {
+    broken = Migration(3, "broken on purpose", {
         "sqlite": ("CREATE TABLE half_done (x TEXT)", "INSERT INTO no_such_table VALUES (1)"),
         "postgres": (),
     })
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, broken))
-    with pytest.raises(StoreError, match="migration 2 failed"):
+    with pytest.raises(StoreError, match="migration 3 failed"):
         await open_store(sqlite_url(db_path)).open()
-    assert raw(db_path, "SELECT MAX(version) FROM schema_version") == [(1,)]
+    assert raw(db_path, "SELECT MAX(version) FROM schema_version") == [(2,)]
     assert raw(db_path, "SELECT name FROM sqlite_master WHERE name = 'half_done'") == []
     monkeypatch.undo()
     async with open_store(sqlite_url(db_path)) as store:
-        assert await store.schema_version() == 1
+        assert await store.schema_version() == 2
 
 
 async def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
@@ -152,7 +155,7 @@ async def test_memory_store() -> None:
     async with open_store("sqlite://:memory:") as store:
         await store.set_value("k", "v")
         assert await store.get_value("k") == "v"
-        assert await store.schema_version() == 1
+        assert await store.schema_version() == 2
 
 
 @pytest.mark.parametrize(("url", "path"), [
@@ -172,12 +175,6 @@ def test_open_store_sqlite_urls(url: str, path: Path | None) -> None:
 
 
 @pytest.mark.parametrize(("url", "message"), [
-    ("postgresql://bot:secret@db.example.org/medborgarbot",
-     "PostgreSQL support comes with the feedback issue; use sqlite:///…"),
-    ("postgres://bot:secret@db/medborgarbot",
-     "PostgreSQL support comes with the feedback issue; use sqlite:///…"),
-    ("postgresql+asyncpg://bot:secret@db/medborgarbot",
-     "PostgreSQL support comes with the feedback issue; use sqlite:///…"),
     ("mysql://user:secret@host/db", "unsupported store URL scheme 'mysql'"),
     ("data/medborgarbot.db", "no scheme"),
     ("", "no scheme"),
@@ -248,3 +245,10 @@ async def test_cancelled_at_each_step_of_a_write(
         await store.set_value("k", "after")  # no transaction was left open
         assert await store.get_value("k") == "after"
     assert raw(db_path, "SELECT value FROM kv") == [("after",)]
+
+
+async def test_feedback_is_stored_as_plain_dates(db_path: Path) -> None:
+    async with open_store(sqlite_url(db_path)) as store:
+        await store.add_feedback(Feedback("trafik", "asele", "", None, dt.date(2026, 3, 5),
+                                          "date", "sv"))
+    assert raw(db_path, "SELECT day, rating FROM feedback") == [("2026-03-05", None)]

@@ -1,0 +1,144 @@
+"""Anonymous safety feedback: the dialogue, the flood guard, and the staff summary.
+
+What is stored cannot point back to the person: category, coarse area, the redacted text,
+the rating, the date (or ISO week) and the language. Never a sender, room, event, device
+or time of day; the flood guard counts per person in memory under a keyed hash that is
+never stored and is forgotten the next day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from bot.config import FeedbackSettings
+from bot.core.dialogues import Choice, Form, Step
+from bot.core.messages import Lang
+from bot.core.texts import t
+from bot.core.turn import Turn
+from bot.knowledge.holder import KnowledgeHolder
+from bot.knowledge.schema import ChoiceItem
+from bot.privacy.redact import redact
+from bot.store.base import Feedback, Store
+
+MAX_TEXT = 2000
+_KINDS = {"sv": {"personnummer": "personnummer", "telefonnummer": "telefonnummer",
+                 "e-post": "e-postadress", "registreringsnummer": "registreringsnummer",
+                 "adress": "adress"},
+          "en": {"personnummer": "personal identity number", "telefonnummer": "phone number",
+                 "e-post": "e-mail address", "registreringsnummer": "number plate",
+                 "adress": "address"}}
+RATINGS: dict[Lang, list[str]] = {
+    "sv": ["mycket otryggt", "ganska otryggt", "varken eller", "ganska tryggt", "mycket tryggt"],
+    "en": ["very unsafe", "rather unsafe", "neither", "rather safe", "very safe"],
+}
+
+
+class FloodGuard:
+    """At most `per_day` entries a person a day, counted under an HMAC with a key that
+    lives only in this process, so that the count cannot be tied to anyone later."""
+
+    def __init__(self, per_day: int) -> None:
+        self.per_day = per_day
+        self._key = secrets.token_bytes(32)
+        self._day: dt.date | None = None
+        self._counts: dict[bytes, int] = {}
+
+    def _slot(self, turn: Turn) -> bytes:
+        if turn.today != self._day:
+            self._day, self._counts = turn.today, {}
+        who = f"{turn.msg.transport}\0{turn.msg.sender}".encode()
+        return hmac.new(self._key, who, hashlib.sha256).digest()
+
+    def full(self, turn: Turn) -> bool:
+        slot = self._slot(turn)  # first: it may start a new day's counts
+        return self._counts.get(slot, 0) >= self.per_day
+
+    def count(self, turn: Turn) -> None:
+        slot = self._slot(turn)
+        self._counts[slot] = self._counts.get(slot, 0) + 1
+
+
+def _choices(items: Sequence[ChoiceItem]) -> tuple[Choice, ...]:
+    return tuple(Choice(i.id, {"sv": i.label.sv, "en": i.label.en}, tuple(i.words))
+                 for i in items)
+
+
+def stored_day(today: dt.date, granularity: str) -> dt.date:
+    """The date kept: the day, or the Monday of its ISO week."""
+    return today - dt.timedelta(days=today.weekday()) if granularity == "week" else today
+
+
+class FeedbackForm(Form):
+    key = "feedback"
+    name = "Feedback"
+
+    def __init__(self, holder: KnowledgeHolder, store: Store,
+                 settings: FeedbackSettings) -> None:
+        self.holder = holder
+        self.store = store
+        self.settings = settings
+        self.guard = FloodGuard(settings.per_day)
+
+    def refuse(self, turn: Turn) -> str | None:
+        if self.holder.kb.data.feedback is None:
+            return t("feedback_unavailable", turn.lang)
+        return t("feedback_limit", turn.lang) if self.guard.full(turn) else None
+
+    def steps(self, turn: Turn) -> Sequence[Step]:
+        choices = self.holder.kb.data.feedback
+        assert choices is not None  # refuse() said so already
+        q = _question
+        ratings = tuple(Choice(str(n), {"sv": RATINGS["sv"][n - 1], "en": RATINGS["en"][n - 1]})
+                        for n in range(1, 6))
+        return (Step("category", q("fb_category"), _choices(choices.categories)),
+                Step("area", q("fb_area"), _choices(choices.areas)),
+                Step("text", q("fb_text"), max_chars=MAX_TEXT),
+                Step("rating", q("fb_rating"), ratings, optional=True))
+
+    def intro(self, turn: Turn) -> str:
+        return t("fb_intro", turn.lang)
+
+    def accept(self, step: Step, text: str, lang: Lang) -> tuple[Any, str | None]:
+        result = redact(text)
+        if not result.found:
+            return result.text, None
+        kinds = ", ".join(_KINDS[lang].get(kind, kind) for kind in result.found)
+        return result.text, t("fb_redacted", lang, kinds=kinds)
+
+    def _label(self, items: Sequence[ChoiceItem], value: str, lang: Lang) -> str:
+        return next((i.label.get(lang) for i in items if i.id == value), value)
+
+    def summary(self, data: dict[str, Any], lang: Lang) -> str:
+        choices = self.holder.kb.data.feedback
+        assert choices is not None
+        rating = data.get("rating")
+        shown = (f"{rating} – {RATINGS[lang][int(rating) - 1]}" if rating
+                 else t("fb_no_rating", lang))
+        quoted = "\n".join(f"> {line}" if line else ">" for line in data["text"].splitlines())
+        return "\n".join([
+            t("fb_summary", lang),
+            f"- {t('fb_about', lang)}: {self._label(choices.categories, data['category'], lang)}",
+            f"- {t('fb_where', lang)}: {self._label(choices.areas, data['area'], lang)}",
+            f"- {t('fb_safe', lang)}: {shown}",
+            "", quoted])
+
+    async def finish(self, data: dict[str, Any], turn: Turn) -> str:
+        if self.guard.full(turn):
+            return t("feedback_limit", turn.lang)
+        rating = data.get("rating")
+        await self.store.add_feedback(Feedback(
+            category=data["category"], area=data["area"], text=data["text"],
+            rating=int(rating) if rating else None,
+            day=stored_day(turn.today, self.settings.time_granularity),
+            granularity=self.settings.time_granularity, lang=turn.lang))
+        self.guard.count(turn)
+        return t("fb_saved", turn.lang)
+
+
+def _question(key: str) -> dict[Lang, str]:
+    return {"sv": t(key, "sv"), "en": t(key, "en")}
