@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 from collections import OrderedDict
 from pathlib import Path
@@ -44,6 +45,7 @@ log = logging.getLogger("bot.matrix")
 TOKEN = "matrix:next_batch"
 FIRST_START = "matrix:first_start"
 DECRYPT_GRACE = dt.timedelta(seconds=10)  # room keys may arrive a sync or two late
+LEDGER_DAYS = 7  # handled events are remembered well past any catch-up window
 # The language of a message nobody could read is unknown: say it in both.
 UNREADABLE = ("Jag kunde inte läsa ditt krypterade meddelande. Skicka det gärna igen om en "
               "stund. Vid akut fara: ring **112**.\n\n"
@@ -68,6 +70,7 @@ class MatrixTransport:
         self._not_before: dt.datetime | None = None
         self._first_start = dt.datetime.min.replace(tzinfo=TZ)
         self._incomplete = False  # a batch whose replies were cut short by stopping
+        self._pruned: dt.datetime | None = None
 
     @property
     def connected(self) -> bool:
@@ -125,6 +128,7 @@ class MatrixTransport:
             token, full_state = response.next_batch, False
             await self.state.set_value(TOKEN, token)
             await self._keys(client)
+            await self._prune()
 
     async def _sync(self, client: AsyncClient, token: str | None, sync_filter: dict[str, Any],
                     full_state: bool) -> SyncResponse | None:
@@ -154,6 +158,14 @@ class MatrixTransport:
             self.link.ok()
             return response
         return None
+
+    async def _prune(self) -> None:
+        """Forget handled events after a week, at most once an hour."""
+        now = self.clock.now()
+        if self._pruned and now - self._pruned < dt.timedelta(hours=1):
+            return
+        self._pruned = now
+        await self.state.prune_events(now - dt.timedelta(days=LEDGER_DAYS))
 
     async def _keys(self, client: AsyncClient) -> None:
         if not self.settings.encryption:
@@ -242,7 +254,8 @@ class MatrixTransport:
 
     @staticmethod
     def _key(event: Any) -> str:
-        return f"matrix:{event.event_id}"
+        # A digest, so that the store holds no event id that could be tied to a resident.
+        return "matrix:" + hashlib.sha256(event.event_id.encode()).hexdigest()[:40]
 
     def _recent(self, event: Any) -> bool:
         when = dt.datetime.fromtimestamp(event.server_timestamp / 1000, TZ)
