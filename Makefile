@@ -35,6 +35,7 @@ check: $(VENV)/.installed
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/answer_latency.py
+	$(BIN)/python bench/store_throughput.py
 	$(BIN)/python bench/matrix_latency.py
 
 clean:
