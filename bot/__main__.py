@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import datetime as dt
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -224,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
         raise
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `… | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

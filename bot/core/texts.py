@@ -131,13 +131,13 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "sv": "Tack för att du vill lämna en synpunkt! Den är **anonym**. Det här sparas: vad "
               "det gäller, ungefär var, din text (utan personuppgifter), hur trygg du känner "
               "dig och datumet. Aldrig vem du är, ditt konto, rummet eller klockslaget.\n\n"
-              "Det här är **ingen polisanmälan**: vid akut fara ring **112**, annars polisen "
-              "på **114 14**.",
+              "Det här är **ingen polisanmälan** och inga tips går vidare till polisen: vid "
+              "akut fara ring **112**; anmäl eller tipsa på polisen.se eller **114 14**.",
         "en": "Thank you for giving feedback! It is **anonymous**. This is stored: what it is "
               "about, roughly where, your text (without personal data), how safe you feel and "
               "the date. Never who you are, your account, the room or the time of day.\n\n"
-              "This is **not a police report**: in acute danger call **112**, otherwise the "
-              "police on **114 14**.",
+              "This is **not a police report** and no tips are passed to the police: in acute "
+              "danger call **112**; report or tip off the police at polisen.se or **114 14**.",
     },
     "fb_category": {"sv": "Vad gäller det?", "en": "What is it about?"},
     "fb_area": {"sv": "Var ungefär?", "en": "Roughly where?"},

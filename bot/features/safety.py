@@ -252,12 +252,12 @@ _REPORT = _rx(r"""
 # Only the writer giving a tip: "kan ni tipsa om ..." asks the bot for advice.
 _TIP = _rx(r"""
     (?:jag|vi|man) (?:vill |ska |kan |skulle vilja )?(?:tipsa|ge ett tips)
-    (?:kan|far|ska|hur) (?:jag|vi|man) tipsa|tipsa (?:polisen|snuten|er|anonymt)
+    (?:kan|far|ska|hur) (?:jag|vi|man) tipsa|tipsa (?:polisen|snuten|er)
     lamna (?:ett )?(?:anonymt )?tips|tips till polisen|tip off|tip (?:to|for|off) the police
     give (?:the police )?an? (?:anonymous )?tip|anonymous tip|tip the police
 """)
 _TIP_TOPIC = _rx(r"""
-    polis\w*|police|snut\w*|anonym\w*|brott\w*|knark\w*|narkotika|lang\w*|drog\w*|saljer|rattfyll\w*
+    polis\w*|police|snut\w*|brott\w*|knark\w*|narkotika|lang\w*|drog\w*|saljer|rattfyll\w*
     stold|inbrott|olaglig\w*|hembrant|smuggl\w*|crime\w*|drugs?|deal(?:er|ers|ing)
 """)
 _PAST_CRIME = _rx(r"""

@@ -16,6 +16,11 @@ PNR = "19811218-9876"
 PHONE = "070-123 45 67"
 
 
+def database_bytes(folder: Path) -> bytes:
+    """The database file with its WAL: everything the store has written."""
+    return b"".join(p.read_bytes() for p in sorted(folder.glob("bot.db*")) if p.is_file())
+
+
 async def test_feedback_through_matrix_is_anonymous(
         synapse: SynapseServer, make_user: MakeUser, tmp_path: Path) -> None:
     # Production logging: our lines at INFO, libraries at WARNING, Matrix ids masked.
@@ -55,8 +60,7 @@ async def test_feedback_through_matrix_is_anonymous(
                           "ring [telefonnummer]")
     assert (entry.category, entry.area, entry.rating) == ("narkotika-alkohol", "fredrika", 3)
 
-    files = [p for p in tmp_path.glob("bot.db*") if p.is_file()]
-    raw = b"".join(p.read_bytes() for p in files)
+    raw = database_bytes(tmp_path)
     logs = captured.getvalue()
     assert "store opened" in logs and "dialogue completed: Feedback" in logs
     secrets = [anna.user_id, anna.user_id.split(":")[0][1:], room, *sent, PNR, "19811218",
