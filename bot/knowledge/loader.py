@@ -166,6 +166,10 @@ def _check_references(kf: KnowledgeFile, origins: _Origins, problems: list[str])
         for fi, followup in enumerate(topic.followups):
             if followup not in topic_ids:
                 report(("topics", ti, "followups", fi), f'no topic with id "{followup}"')
+    unique("activities", [a.id for a in kf.activities])
+    for ai, activity in enumerate(kf.activities):
+        if activity.promise is not None and activity.promise not in promise_ids:
+            report(("activities", ai, "promise"), f'no promise with id "{activity.promise}"')
     for canonical, variants in kf.synonyms.items():
         if not variants:
             report(("synonyms", canonical), "no variants")

@@ -117,7 +117,23 @@ class FeedbackChoices(Strict):
     areas: list[ChoiceItem] = Field(min_length=1)
 
 
-Dialogue = Literal["feedback"]
+class ActivityType(Strict):
+    """Something staff do and log with /logga, linked to the promise it serves."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: Text
+    promise: str | None = None  # a promise id; None for work outside the promises
+    words: list[str] = []  # other words staff use for it ("blåskontroll")
+
+
+class BookingChoices(Strict):
+    """What an information-session request asks: who it is for, and about what."""
+
+    audiences: list[ChoiceItem] = Field(min_length=1)
+    topics: list[ChoiceItem] = Field(min_length=1)
+
+
+Dialogue = Literal["feedback", "booking"]
 
 
 class Topic(Strict):
@@ -153,4 +169,6 @@ class KnowledgeFile(Strict):
     synonyms: dict[str, list[str]] = {}
     stopwords: list[str] = []
     feedback: FeedbackChoices | None = None
+    activities: list[ActivityType] = []
+    booking: BookingChoices | None = None
     topics: list[Topic] = Field(min_length=1)
