@@ -71,6 +71,18 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD")
     export.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD")
     export.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
+    rep = sub.add_parser("report", parents=[common], help="the follow-up report",
+                         description="The follow-up report for a period: per promise the "
+                         "activities done, per month; information sessions; the feedback "
+                         "summary (cells under 3 shown as <3). HTML is one self-contained "
+                         "file to open or print.")
+    rep.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD",
+                     help="default: two years before --to")
+    rep.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD",
+                     help="default: today")
+    rep.add_argument("--format", choices=["md", "html", "csv"], default="md")
+    rep.add_argument("--lang", choices=["sv", "en"], default="sv")
+    rep.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
     purge = sub.add_parser("purge", parents=[common], help="delete feedback past its retention",
                    description="Delete feedback older than feedback.retention_months "
                    "(default 24); the running bot also does this once a day.")
@@ -159,6 +171,25 @@ async def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _report(args: argparse.Namespace) -> int:
+    from bot.features.reporting import FOLLOW_UP_DAYS, report
+
+    config, holder = _load(args)
+    today = SystemClock().now().date()
+    end = args.end or today
+    start = args.start or end - dt.timedelta(days=FOLLOW_UP_DAYS - 1)
+    if end < start:
+        return _fail([f"--from {start} is after --to {end}"])
+    async with open_store(config.store_url) as store:
+        text = await report(holder, store, start, end, args.format, args.lang, today)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"report written to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
 async def _purge(args: argparse.Namespace) -> int:
     from bot.features.retention import purge
 
@@ -211,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_export(args))
         if command == "purge":
             return asyncio.run(_purge(args))
+        if command == "report":
+            return asyncio.run(_report(args))
         if command == "run":
             return asyncio.run(_run(args))
         return asyncio.run(_chat(args))

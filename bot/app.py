@@ -8,22 +8,30 @@ from bot.core.clock import Clock
 from bot.core.commands import Command, CommandRouter
 from bot.core.dialogues import Dialogues
 from bot.core.messages import Reply
+from bot.core.outbox import Outbox
 from bot.core.roles import Roles
 from bot.core.turn import Turn
+from bot.features.activities import ActivityLog
 from bot.features.answers import Answers
 from bot.features.feedback import FeedbackForm
 from bot.features.feedback_staff import FeedbackCommands
+from bot.features.reporting import Reports
 from bot.features.safety import SafetyCheck
+from bot.features.sessions import BookingForm, SessionRequests
 from bot.features.smalltalk import SmallTalk
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store.base import Store
 
 
-def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Store) -> Bot:
+def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Store,
+              outbox: Outbox | None = None) -> Bot:
     """The message path of DESIGN.md: safety, commands, an active dialogue, small talk,
-    the matcher."""
+    the matcher. `outbox` carries messages the bot sends on its own (notices, answers to
+    requests); transports register their couriers on it."""
+    outbox = outbox or Outbox()
     commands = CommandRouter()
-    roles = Roles(config.roles.staff, config.roles.admins)
+    roles = Roles(config.roles.staff, config.roles.admins, config.roles.staff_room,
+                  outbox.members)
     dialogues = Dialogues()
     safety = SafetyCheck()
     smalltalk = SmallTalk(holder, commands)
@@ -35,5 +43,10 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
                          summary={"sv": "avbryter det vi håller på med",
                                   "en": "cancels what we are doing"}))
     FeedbackCommands(FeedbackForm(holder, store, config.feedback), dialogues, commands, roles)
-    pipeline = [safety, commands, dialogues, smalltalk, Answers(holder, dialogues)]
+    SessionRequests(BookingForm(holder, store, outbox, config.roles.staff_room), dialogues,
+                    commands, roles)
+    activity_log = ActivityLog(holder, store, commands, roles)
+    Reports(holder, store, commands, roles)
+    pipeline = [safety, commands, activity_log, dialogues, smalltalk,
+                Answers(holder, dialogues)]
     return Bot(pipeline, clock, unaddressed=[safety], default_lang=config.language)

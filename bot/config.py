@@ -34,6 +34,7 @@ class Section(BaseModel):
 class Roles(Section):
     staff: list[str] = []
     admins: list[str] = []
+    staff_room: str | None = Field(default=None, pattern=r"^!\S+$")  # a Matrix room id
 
 
 class FeedbackSettings(Section):

@@ -7,8 +7,9 @@ import logging
 import re
 import sys
 
-# @user:server, !room:server, #alias:server, and $event ids (v3+ are bare base64).
-_MATRIX_ID = re.compile(r"[@!#][\w.=/+-]+:[\w.-]+(?::\d+)?|\$[\w/+=-]{16,}(?::[\w.-]+)?")
+# @user:server, !room:server, #alias:server; $event ids and, from room version 12, room
+# ids are bare base64 without a server.
+_MATRIX_ID = re.compile(r"[@!#][\w.=/+-]+:[\w.-]+(?::\d+)?|[$!][\w/+=-]{16,}(?::[\w.-]+)?")
 
 
 class PrivacyFilter(logging.Filter):

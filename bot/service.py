@@ -11,6 +11,7 @@ import signal
 from bot.app import build_bot
 from bot.config import Config
 from bot.core.clock import Clock
+from bot.core.outbox import Outbox
 from bot.features.retention import purge_daily
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store import open_store
@@ -23,17 +24,20 @@ def has_network_transport(config: Config) -> bool:
 
 
 async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock) -> int:
+    from bot.transports.matrix.courier import MatrixCourier
     from bot.transports.matrix.transport import MatrixTransport
 
     config.data_dir.mkdir(parents=True, exist_ok=True)
     store = open_store(config.store_url)
     await store.open()
     try:
-        bot = build_bot(config, clock, holder, store)
+        outbox = Outbox()
+        bot = build_bot(config, clock, holder, store, outbox)
         transports = []
         if config.matrix is not None:
-            transports.append(MatrixTransport(config.matrix, config.data_dir, bot.handle,
-                                              store, clock))
+            matrix = MatrixTransport(config.matrix, config.data_dir, bot.handle, store, clock)
+            outbox.register("matrix", MatrixCourier(matrix))
+            transports.append(matrix)
         stopping = asyncio.Event()
 
         def stop() -> None:
@@ -51,6 +55,7 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock) -> 
         await asyncio.gather(*(t.run() for t in transports))
         stopping.set()
         await retention
+        await outbox.drain()
     finally:
         await store.close()
     log.info("medborgarbot stopped")

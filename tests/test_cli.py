@@ -147,3 +147,26 @@ def test_export_and_purge_feedback(tmp_path: Path) -> None:
     purged = run("purge", "--config", str(config), "--today", "2026-10-02")
     assert "removed 1" in purged.stdout
     assert run("export", "feedback", "--config", str(config)).stdout.count("\n") == 1
+
+
+def test_report_in_every_format(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\nknowledge: {ROOT / 'knowledge'}\n"
+                      "roles: {staff: [local]}\n", encoding="utf-8")
+    logged = run("chat", "--config", str(config), "--today", "2026-11-28",
+                 stdin="/logga trafikkontroll Lomsjö igår 23 fordon\n"
+                       "/logga nykterhetskontroll fredrika 2026-10-03 40 fordon\n")
+    assert logged.stdout.count("Loggat som") == 2, logged.stdout
+    md = run("report", "--config", str(config), "--from", "2026-01-01", "--to", "2026-12-31")
+    assert md.returncode == 0, md.stderr
+    assert "Uppföljning av medborgarlöftet" in md.stdout and "63 fordon" not in md.stdout
+    assert "23 fordon" in md.stdout and "40 fordon" in md.stdout
+    out = tmp_path / "rapport.html"
+    html = run("report", "--config", str(config), "--from", "2026-01-01", "--to",
+               "2026-12-31", "--format", "html", "--out", str(out))
+    assert html.returncode == 0 and "<svg" in out.read_text(encoding="utf-8")
+    csv = run("report", "--config", str(config), "--format", "csv", "--from", "2026-01-01",
+              "--to", "2026-12-31")
+    assert csv.stdout.splitlines()[0].startswith("section,promise")
+    bad = run("report", "--config", str(config), "--from", "2026-12-31", "--to", "2026-01-01")
+    assert bad.returncode == 1 and "is after" in bad.stderr

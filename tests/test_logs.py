@@ -11,6 +11,7 @@ from bot.logs import PrivacyFilter, setup_logging
     ("user @anna_12:example.org left", "user [id] left"),
     ("event $h5X_C_2ap-__hiDpuLLh1VQRocSWFSX6YIyXN_OCbhc failed", "event [id] failed"),
     ("alias #rum:server.se:8448 ok", "alias [id] ok"),
+    ("room !NlNJ6FEsYVErPIqVhKgayG50YGcWx2SyIGtKWrwVF6E (v12)", "room [id] (v12)"),
     ("handled transport=matrix outcome=answered ms=0.3", "handled transport=matrix "
      "outcome=answered ms=0.3"),
 ])

@@ -20,6 +20,7 @@ from bot.core.dialogues import Choice, Form, Step
 from bot.core.messages import Lang
 from bot.core.texts import t
 from bot.core.turn import Turn
+from bot.features import feedback_texts  # noqa: F401  (registers its texts)
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.schema import ChoiceItem
 from bot.privacy.redact import redact

@@ -16,6 +16,7 @@ from bot.core.periods import PeriodError, parse_period
 from bot.core.roles import Roles
 from bot.core.texts import t
 from bot.core.turn import Turn
+from bot.features import feedback_texts  # noqa: F401  (registers its texts)
 from bot.features.feedback import FeedbackForm
 from bot.knowledge.schema import ChoiceItem
 from bot.store.base import Feedback

@@ -9,9 +9,12 @@ from __future__ import annotations
 import abc
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import ClassVar, Literal, Self
+
+from bot.store.records import Activity, RequestStatus, SessionRequest
 
 MAX_FEEDBACK_TEXT = 2000
 GRANULARITIES = ("date", "week")
@@ -84,6 +87,13 @@ class Store(abc.ABC):
     # The name migrations use to pick their SQL ("sqlite", "postgres").
     backend: ClassVar[str]
     url: str
+    # What stamps created_at/updated_at when a caller leaves them None: the wall clock
+    # unless the app (or a test) sets its own, e.g. `store.clock = clock.now`.
+    clock: Callable[[], dt.datetime] | None = None
+
+    def now(self) -> dt.datetime:
+        """The store's current time, in UTC."""
+        return utc(self.clock() if self.clock is not None else dt.datetime.now(dt.UTC))
 
     @abc.abstractmethod
     async def open(self) -> None:
@@ -143,6 +153,65 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def purge_feedback(self, before: dt.date) -> int:
         """Delete feedback whose day is strictly before `before`; return how many."""
+
+    # Activities logged by staff (see `Activity`); not anonymous: the authorities' record.
+
+    @abc.abstractmethod
+    async def add_activity(self, activity: Activity) -> int:
+        """Store `activity` (its id is ignored; created_at is now when None) and return the
+        new id; durable on return. ValueError when a field is wrong (`checked_activity`)."""
+
+    @abc.abstractmethod
+    async def get_activity(self, activity_id: int) -> Activity | None: ...
+
+    @abc.abstractmethod
+    async def list_activities(
+        self, start: dt.date | None = None, end: dt.date | None = None,
+        place: str | None = None, kind: str | None = None,
+    ) -> list[Activity]:
+        """Activities with start <= day <= end, at `place` (compared as `place_key`
+        does: case and Unicode form do not matter) and of `kind`, by day then id."""
+
+    @abc.abstractmethod
+    async def update_activity(self, activity: Activity) -> None:
+        """Replace every field of the activity with id `activity.id` but its author and
+        created_at; KeyError when there is none."""
+
+    @abc.abstractmethod
+    async def delete_activity(self, activity_id: int) -> bool:
+        """Delete the activity; False when there was none."""
+
+    @abc.abstractmethod
+    async def last_activity_by(self, author: str) -> Activity | None:
+        """The author's most recently created activity (latest created_at, then id)."""
+
+    # Requests for an information session (see `SessionRequest`).
+
+    @abc.abstractmethod
+    async def add_request(self, request: SessionRequest) -> int:
+        """Store `request` (its id is ignored; created_at is now when None, updated_at is
+        created_at when None) and return the new id; durable on return."""
+
+    @abc.abstractmethod
+    async def get_request(self, request_id: int) -> SessionRequest | None: ...
+
+    @abc.abstractmethod
+    async def list_requests(
+        self, status: RequestStatus | None = None,
+        start: dt.date | None = None, end: dt.date | None = None,
+    ) -> list[SessionRequest]:
+        """Requests in `status` whose created_at falls on start..end (dates in UTC, both
+        inclusive), by id."""
+
+    @abc.abstractmethod
+    async def update_request(
+        self, request_id: int, *, status: RequestStatus, answer: str = "",
+        scheduled: dt.datetime | None = None,
+    ) -> SessionRequest:
+        """Set status, answer and scheduled, and updated_at to now; the request as stored.
+
+        KeyError when there is none. Any status may follow any other: which moves make
+        sense is the feature's business, and staff must be able to correct a mistake."""
 
     async def __aenter__(self) -> Self:
         await self.open()

@@ -98,6 +98,82 @@ MIGRATIONS: tuple[Migration, ...] = (
             ),
         },
     ),
+    Migration(
+        3,
+        "staff activities and information-session requests",
+        {
+            # Not anonymous, unlike feedback: the authorities' own record. The columns
+            # are the fields of `records.Activity` and `records.SessionRequest`; the
+            # CHECKs repeat what `staff.py` checks, as for feedback.
+            "sqlite": (
+                "CREATE TABLE activities ("
+                " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                " kind TEXT NOT NULL CHECK (kind <> ''),"
+                " promise TEXT CHECK (promise <> ''),"
+                " place TEXT CHECK (place <> ''),"
+                " day TEXT NOT NULL CHECK (date(day) IS day),"
+                " counts TEXT NOT NULL DEFAULT '{}'"
+                " CHECK (json_valid(counts) AND json_type(counts) = 'object'),"
+                " note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 2000),"
+                " author TEXT NOT NULL CHECK (author <> ''),"
+                # Fixed-width ISO 8601 UTC text, as handled_events.at.
+                " created_at TEXT NOT NULL)",
+                "CREATE INDEX activities_day ON activities (day)",
+                "CREATE INDEX activities_author_created ON activities (author, created_at)",
+                "CREATE TABLE session_requests ("
+                " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                " organisation TEXT NOT NULL CHECK (organisation <> ''),"
+                " audience TEXT NOT NULL,"
+                " topic TEXT NOT NULL,"
+                " size INTEGER CHECK (size >= 1),"
+                " wished TEXT NOT NULL,"
+                " contact TEXT NOT NULL,"
+                " requester TEXT NOT NULL,"
+                " transport TEXT NOT NULL,"
+                " lang TEXT NOT NULL CHECK (lang IN ('sv', 'en')),"
+                " status TEXT NOT NULL"
+                " CHECK (status IN ('open', 'confirmed', 'declined', 'done')),"
+                " answer TEXT NOT NULL DEFAULT '',"
+                " scheduled TEXT,"
+                " created_at TEXT NOT NULL,"
+                " updated_at TEXT NOT NULL)",
+                "CREATE INDEX session_requests_status ON session_requests (status)",
+            ),
+            "postgres": (
+                "CREATE TABLE activities ("
+                " id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+                " kind TEXT NOT NULL CHECK (kind <> ''),"
+                " promise TEXT CHECK (promise <> ''),"
+                " place TEXT CHECK (place <> ''),"
+                " day DATE NOT NULL,"
+                " counts JSONB NOT NULL DEFAULT '{}'"
+                " CHECK (jsonb_typeof(counts) = 'object'),"
+                " note TEXT NOT NULL DEFAULT '' CHECK (char_length(note) <= 2000),"
+                " author TEXT NOT NULL CHECK (author <> ''),"
+                " created_at TIMESTAMP WITH TIME ZONE NOT NULL)",
+                "CREATE INDEX activities_day ON activities (day)",
+                "CREATE INDEX activities_author_created ON activities (author, created_at)",
+                "CREATE TABLE session_requests ("
+                " id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+                " organisation TEXT NOT NULL CHECK (organisation <> ''),"
+                " audience TEXT NOT NULL,"
+                " topic TEXT NOT NULL,"
+                " size INTEGER CHECK (size >= 1),"
+                " wished TEXT NOT NULL,"
+                " contact TEXT NOT NULL,"
+                " requester TEXT NOT NULL,"
+                " transport TEXT NOT NULL,"
+                " lang TEXT NOT NULL CHECK (lang IN ('sv', 'en')),"
+                " status TEXT NOT NULL"
+                " CHECK (status IN ('open', 'confirmed', 'declined', 'done')),"
+                " answer TEXT NOT NULL DEFAULT '',"
+                " scheduled TIMESTAMP WITH TIME ZONE,"
+                " created_at TIMESTAMP WITH TIME ZONE NOT NULL,"
+                " updated_at TIMESTAMP WITH TIME ZONE NOT NULL)",
+                "CREATE INDEX session_requests_status ON session_requests (status)",
+            ),
+        },
+    ),
 )
 
 

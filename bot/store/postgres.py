@@ -23,6 +23,7 @@ import asyncpg
 
 from bot.store import migrations
 from bot.store.base import Feedback, Store, StoreError, checked_feedback, plain_date, utc
+from bot.store.postgres_staff import PostgresStaffMixin
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,10 @@ def parse_url(url: str) -> tuple[str, str, tuple[str, ...]]:
     return dsn, where, tuple(s for s in secrets if s)
 
 
-class PostgresStore(Store):
+class PostgresStore(PostgresStaffMixin, Store):
+    """Key-value state, the event ledger and feedback here; the staff records (activities,
+    session requests) in `PostgresStaffMixin`."""
+
     backend = "postgres"
 
     def __init__(self, url: str) -> None:

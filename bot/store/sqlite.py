@@ -20,7 +20,8 @@ from typing import Any
 import aiosqlite
 
 from bot.store import migrations
-from bot.store.base import Feedback, Store, StoreError, checked_feedback, plain_date, utc
+from bot.store.base import Feedback, Store, StoreError, checked_feedback, plain_date
+from bot.store.sqlite_staff import SQLiteStaffMixin, sqlite_timestamp
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +58,10 @@ def sqlite_path(url: str) -> Path | None:
     return Path(rest[1:])
 
 
-def _timestamp(at: dt.datetime) -> str:
-    # Fixed width (always microseconds, always +00:00) so text order is time order.
-    return utc(at).isoformat(timespec="microseconds")
+class SQLiteStore(SQLiteStaffMixin, Store):
+    """Key-value state, the event ledger and feedback here; the staff records (activities,
+    session requests) in `SQLiteStaffMixin`."""
 
-
-class SQLiteStore(Store):
     backend = "sqlite"
 
     def __init__(self, url: str) -> None:
@@ -147,7 +146,7 @@ class SQLiteStore(Store):
                         "INSERT INTO schema_version (version, description, applied_at)"
                         " VALUES (?, ?, ?)",
                         (migration.version, migration.description,
-                         _timestamp(dt.datetime.now(dt.UTC))),
+                         sqlite_timestamp(dt.datetime.now(dt.UTC))),
                     )
             log.info("store: applied migration %d (%s)", migration.version,
                      migration.description)
@@ -237,12 +236,12 @@ class SQLiteStore(Store):
         await self._write(
             "INSERT INTO handled_events (key, state, at) VALUES (?, ?, ?)"
             " ON CONFLICT (key) DO UPDATE SET state = excluded.state, at = excluded.at",
-            (key, state, _timestamp(at)),
+            (key, state, sqlite_timestamp(at)),
         )
 
     async def prune_events(self, before: dt.datetime) -> int:
         return await self._write(
-            "DELETE FROM handled_events WHERE at < ?", (_timestamp(before),)
+            "DELETE FROM handled_events WHERE at < ?", (sqlite_timestamp(before),)
         )
 
     async def add_feedback(self, feedback: Feedback) -> int:

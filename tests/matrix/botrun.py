@@ -15,8 +15,10 @@ from pathlib import Path
 from bot.app import build_bot
 from bot.config import Config, MatrixSettings
 from bot.core.clock import Clock, SystemClock
+from bot.core.outbox import Outbox
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store import Store, open_store
+from bot.transports.matrix.courier import MatrixCourier
 from bot.transports.matrix.transport import MatrixTransport
 from tests.matrix.synapse import SynapseServer
 
@@ -37,8 +39,10 @@ class InProcessBot:
     """The Matrix transport and the real core in this event loop."""
 
     def __init__(self, synapse: SynapseServer, workdir: Path, *, encryption: bool = True,
-                 clock: Clock | None = None, **settings: object) -> None:
+                 clock: Clock | None = None, config: Config | None = None,
+                 **settings: object) -> None:
         self.clock = clock or SystemClock()
+        self.config = config or Config()
         self.user_id, self.password = synapse.new_account("medborgarbot")
         self.workdir = workdir
         self.settings = MatrixSettings(
@@ -53,9 +57,11 @@ class InProcessBot:
         self.store = open_store(f"sqlite:///{self.workdir / 'bot.db'}")
         await self.store.open()
         holder = KnowledgeHolder.load(ROOT / "knowledge")
-        bot = build_bot(Config(), SystemClock(), holder, self.store)
+        self.outbox = Outbox()
+        bot = build_bot(self.config, SystemClock(), holder, self.store, self.outbox)
         self.transport = MatrixTransport(self.settings, self.workdir, bot.handle, self.store,
                                          self.clock)
+        self.outbox.register("matrix", MatrixCourier(self.transport))
         self.task = asyncio.create_task(self.transport.run())
 
     async def stop(self) -> None:

@@ -27,7 +27,7 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"https", "http", "ftp", "mailto", "magnet"}
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True})
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable("table")
 
 
 def to_html(markdown: str) -> str:

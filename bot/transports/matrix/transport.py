@@ -107,9 +107,10 @@ class MatrixTransport:
             first = self.clock.now().isoformat()
             await self.state.set_value(FIRST_START, first)
         self._first_start = dt.datetime.fromisoformat(first)
+        # No lazy-loaded members: with them Synapse lists every sender as a changed device
+        # list, and nio would query keys after nearly every sync.
         sync_filter = {
-            "room": {"timeline": {"limit": self.settings.timeline_limit},
-                     "state": {"lazy_load_members": True}},
+            "room": {"timeline": {"limit": self.settings.timeline_limit}},
             "presence": {"not_types": ["*"]},
         }
         full_state = True  # nio keeps rooms in memory only: rebuild them on each start
