@@ -43,6 +43,25 @@ class FeedbackSettings(Section):
     time_granularity: Literal["date", "week"] = "date"
 
 
+class HttpSettings(Section):
+    listen: str = Field(default="127.0.0.1:8080", pattern=r"^[^:\s]+:\d{1,5}$")
+
+    @property
+    def host(self) -> str:
+        return self.listen.rsplit(":", 1)[0]
+
+    @property
+    def port(self) -> int:
+        return int(self.listen.rsplit(":", 1)[1])
+
+
+class TeamsSettings(Section):
+    path: str = Field(default="/teams", pattern=r"^/[\w/-]*$")
+    secret: str = Field(min_length=1)  # the base64 security token Teams shows once
+    max_body_bytes: int = Field(default=65_536, ge=1024)
+    reply_seconds: float = Field(default=4.5, gt=0, le=5)  # Teams waits 5 s at most
+
+
 class MatrixSettings(Section):
     homeserver: str = Field(pattern=r"^https?://")
     user_id: str = Field(pattern=r"^@[^:]+:.+$")
@@ -75,6 +94,8 @@ class Config(Section):
     language: Literal["sv", "en"] = "sv"
     roles: Roles = Roles()
     feedback: FeedbackSettings = FeedbackSettings()
+    http: HttpSettings | None = None
+    teams: TeamsSettings | None = None
     matrix: MatrixSettings | None = None
 
     @property
