@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="knowledge folder (overrides the config's `knowledge`)")
     common.add_argument("--log-level", default=None, metavar="LEVEL",
                         help="DEBUG, INFO, WARNING or ERROR")
+    common.add_argument("--log-format", choices=["text", "json"], default="text",
+                        help="human-readable lines (default) or one JSON object a line")
     talk = argparse.ArgumentParser(add_help=False)
     talk.add_argument("--as", dest="sender", default="local", metavar="ID",
                       help="act as this sender id (default: local)")
@@ -230,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "run"
     # The terminal chat keeps log lines out of the conversation; `run` logs at INFO.
     level = getattr(args, "log_level", None) or ("INFO" if command == "run" else "WARNING")
-    setup_logging(level)
+    setup_logging(level, getattr(args, "log_format", "text"))
     if args.command is None:
         args = _parser().parse_args(["run", *(argv or [])])
     try:

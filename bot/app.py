@@ -8,6 +8,7 @@ from bot.core.clock import Clock
 from bot.core.commands import Command, CommandRouter
 from bot.core.dialogues import Dialogues
 from bot.core.messages import Reply
+from bot.core.metrics import Metrics
 from bot.core.outbox import Outbox
 from bot.core.roles import Roles
 from bot.core.turn import Turn
@@ -15,16 +16,17 @@ from bot.features.activities import ActivityLog
 from bot.features.answers import Answers
 from bot.features.feedback import FeedbackForm
 from bot.features.feedback_staff import FeedbackCommands
+from bot.features.operations import Operations
 from bot.features.reporting import Reports
 from bot.features.safety import SafetyCheck
 from bot.features.sessions import BookingForm, SessionRequests
 from bot.features.smalltalk import SmallTalk
 from bot.knowledge.holder import KnowledgeHolder
-from bot.store.base import Store
+from bot.store.base import Store, StoreError
 
 
 def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Store,
-              outbox: Outbox | None = None) -> Bot:
+              outbox: Outbox | None = None, metrics: Metrics | None = None) -> Bot:
     """The message path of DESIGN.md: safety, commands, an active dialogue, small talk,
     the matcher. `outbox` carries messages the bot sends on its own (notices, answers to
     requests); transports register their couriers on it."""
@@ -32,7 +34,7 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
     commands = CommandRouter()
     roles = Roles(config.roles.staff, config.roles.admins, config.roles.staff_room,
                   outbox.members)
-    dialogues = Dialogues()
+    dialogues = Dialogues(on_event=metrics.dialogue if metrics else None)
     safety = SafetyCheck()
     smalltalk = SmallTalk(holder, commands)
 
@@ -47,6 +49,13 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
                     commands, roles)
     activity_log = ActivityLog(holder, store, commands, roles)
     Reports(holder, store, commands, roles)
+    operations = Operations(holder, store, commands, roles)
     pipeline = [safety, commands, activity_log, dialogues, smalltalk,
-                Answers(holder, dialogues)]
-    return Bot(pipeline, clock, unaddressed=[safety], default_lang=config.language)
+                Answers(holder, dialogues, on_unknown=operations.count_unanswered)]
+
+    def on_error(exc: Exception) -> None:
+        if metrics is not None and isinstance(exc, StoreError):
+            metrics.store_errors.inc()
+
+    return Bot(pipeline, clock, unaddressed=[safety], default_lang=config.language,
+               metrics=metrics, on_error=on_error)

@@ -3,6 +3,7 @@ that masks Matrix ids in any line, since libraries (matrix-nio) name rooms and u
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
@@ -23,9 +24,20 @@ class PrivacyFilter(logging.Filter):
         return True
 
 
-def setup_logging(level: str) -> None:
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line, for log collectors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+                 "level": record.levelname, "logger": record.name,
+                 "message": record.getMessage()}
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(level: str, fmt: str = "text") -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(
+        "%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(PrivacyFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

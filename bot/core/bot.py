@@ -6,11 +6,12 @@ import dataclasses
 import logging
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.core.clock import Clock
 from bot.core.language import detect
 from bot.core.messages import IncomingMessage, Lang, Outcome, Reply
+from bot.core.metrics import Metrics
 from bot.core.texts import t
 from bot.core.turn import Handler, Turn
 from bot.knowledge.normalize import strip_control
@@ -34,7 +35,11 @@ class Bot:
         unaddressed: Sequence[Handler] = (),
         default_lang: Lang = "sv",
         max_chars: int = MAX_CHARS,
+        metrics: Metrics | None = None,
+        on_error: Callable[[Exception], None] | None = None,
     ) -> None:
+        self.metrics = metrics
+        self.on_error = on_error
         self.pipeline = list(pipeline)
         self.unaddressed = list(unaddressed)
         self.clock = clock
@@ -46,12 +51,13 @@ class Bot:
         reply = await self._handle(msg)
         if reply is not None:
             reply = dataclasses.replace(reply, reply_to=msg.event_id, thread=msg.thread)
+            elapsed = time.perf_counter() - started
             # Never the body or the sender: only what kind of answer it was.
-            log.info(
-                "handled transport=%s outcome=%s topic=%s ms=%.2f",
-                msg.transport, reply.outcome, reply.topic_id or "-",
-                (time.perf_counter() - started) * 1000,
-            )
+            log.info("handled transport=%s outcome=%s topic=%s ms=%.2f", msg.transport,
+                     reply.outcome, reply.topic_id or "-", elapsed * 1000)
+            if self.metrics is not None:
+                self.metrics.messages.labels(msg.transport, reply.outcome.value).inc()
+                self.metrics.latency.labels(msg.transport).observe(elapsed)
         return reply
 
     async def _handle(self, msg: IncomingMessage) -> Reply | None:
@@ -82,5 +88,7 @@ class Bot:
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             log.error("handler failed: %s at %s:%s", type(exc).__name__,
                       frame.filename, frame.lineno)
+            if self.on_error is not None:
+                self.on_error(exc)
             return Reply(t("error", turn.lang), Outcome.INVALID, turn.lang)
         return None

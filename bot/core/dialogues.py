@@ -14,7 +14,7 @@ import abc
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,8 +122,10 @@ def numbered(choices: Sequence[Choice], lang: Lang) -> str:
 class Dialogues:
     """The pipeline step for dialogues, and the way features start or offer one."""
 
-    def __init__(self, timeout: dt.timedelta = dt.timedelta(minutes=15)) -> None:
+    def __init__(self, timeout: dt.timedelta = dt.timedelta(minutes=15),
+                 on_event: Callable[[str, str], None] | None = None) -> None:
         self.timeout = timeout
+        self.on_event = on_event  # (form name, "started" | "completed" | ...): metrics
         self._forms: dict[str, Form] = {}
         self._sessions: dict[Key, Session] = {}
         self._offers: dict[Key, tuple[str, dt.datetime]] = {}
@@ -153,6 +155,8 @@ class Dialogues:
         self._sessions[key] = session
         self._offers.pop(key, None)
         log.info("dialogue started: %s", form.name)
+        if self.on_event:
+            self.on_event(form.name, "started")
         return self._ask(session, form.intro(turn))
 
     async def cancel(self, turn: Turn) -> Reply:
@@ -171,6 +175,8 @@ class Dialogues:
         self._locks.pop(key, None)
         if session is not None:
             log.info("dialogue %s: %s at %s", how, session.form.name, session.state())
+            if self.on_event:
+                self.on_event(session.form.name, how)
         return session
 
     def _sweep(self, now: dt.datetime) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 
 from bot.core.dialogues import Dialogues
 from bot.core.messages import Outcome, Reply
@@ -25,10 +26,12 @@ LOST = "\0lost"  # _picked: a bare number that answers no open question
 
 class Answers:
     def __init__(self, holder: KnowledgeHolder, dialogues: Dialogues | None = None, *,
+                 on_unknown: Callable[[Turn], Awaitable[None]] | None = None,
                  suggestion_ttl: dt.timedelta = dt.timedelta(minutes=15),
                  max_pending: int = 10_000) -> None:
         self.holder = holder
         self.dialogues = dialogues
+        self.on_unknown = on_unknown  # counts what the knowledge base lacks
         self.suggestion_ttl = suggestion_ttl
         self.max_pending = max_pending
         self._pending: OrderedDict[Key, tuple[tuple[str, ...], dt.datetime]] = OrderedDict()
@@ -43,6 +46,8 @@ class Answers:
         result = kb.match(turn.text)
         best = result.best
         if best is None or result.band is Band.LOW:
+            if self.on_unknown is not None:
+                await self.on_unknown(turn)
             name = kb.data.municipality.name.get(turn.lang)
             return Reply(t("unknown", turn.lang, name=name), Outcome.UNKNOWN, turn.lang)
         ids = tuple(c.topic_id for c in result.candidates)

@@ -27,7 +27,10 @@ def cutoff(day: dt.date, months: int) -> dt.date:
 
 
 async def purge(store: Store, clock: Clock, months: int) -> int:
-    removed = await store.purge_feedback(cutoff(today(clock), months))
+    """Feedback, and the counts of unanswered questions, older than `months`."""
+    before = cutoff(today(clock), months)
+    removed = await store.purge_feedback(before)
+    await store.purge_unanswered(before)
     log.info("retention: removed %d feedback entr%s older than %d months", removed,
              "y" if removed == 1 else "ies", months)
     return removed

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from bot.store.base import Feedback, Store, StoreError
+from bot.store.base import Feedback, Store, StoreError, Unanswered
 from bot.store.sqlite import SQLiteStore
 
-__all__ = ["Feedback", "SQLiteStore", "Store", "StoreError", "open_store"]
+__all__ = ["Feedback", "SQLiteStore", "Store", "StoreError", "Unanswered", "open_store"]
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 

@@ -17,6 +17,7 @@ from typing import ClassVar, Literal, Self
 from bot.store.records import Activity, RequestStatus, SessionRequest
 
 MAX_FEEDBACK_TEXT = 2000
+MAX_UNANSWERED_TEXT = 300
 GRANULARITIES = ("date", "week")
 LANGUAGES = ("sv", "en")
 
@@ -52,6 +53,17 @@ class Feedback:
     granularity: Literal["date", "week"]
     lang: Literal["sv", "en"]
     id: int | None = None  # set by the store
+
+
+@dataclass(frozen=True, slots=True)
+class Unanswered:
+    """A question the bot could not answer, counted: only these fields (no sender, room,
+    event id or time of day), so the knowledge base's keeper learns what to add."""
+
+    text: str  # normalised and redacted by the caller, at most MAX_UNANSWERED_TEXT chars
+    count: int  # how often it was asked, >= 1
+    first_day: dt.date  # the first and the last day it was asked
+    last_day: dt.date
 
 
 def checked_feedback(feedback: Feedback) -> Feedback:
@@ -153,6 +165,28 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def purge_feedback(self, before: dt.date) -> int:
         """Delete feedback whose day is strictly before `before`; return how many."""
+
+    # Questions the bot could not answer (see `Unanswered`, checks in `unanswered.py`).
+
+    @abc.abstractmethod
+    async def record_unanswered(self, text: str, day: dt.date) -> None:
+        """Count `text` asked once more on `day`: a new row with count 1, or count + 1 and
+        first_day/last_day widened to take in `day`, atomically; durable on return.
+
+        ValueError for a blank text, one over MAX_UNANSWERED_TEXT characters (the caller
+        shortens it) or a day that is not a plain date. The text is kept in NFC."""
+
+    @abc.abstractmethod
+    async def top_unanswered(
+        self, start: dt.date | None = None, end: dt.date | None = None, limit: int = 20
+    ) -> list[Unanswered]:
+        """At most `limit` questions whose last_day is in start..end (both inclusive,
+        either may be None): by count (highest first), then last_day (latest first), then
+        text (code-point order on every backend)."""
+
+    @abc.abstractmethod
+    async def purge_unanswered(self, before: dt.date) -> int:
+        """Delete the questions last asked strictly before `before`; return how many."""
 
     # Activities logged by staff (see `Activity`); not anonymous: the authorities' record.
 

@@ -174,6 +174,35 @@ MIGRATIONS: tuple[Migration, ...] = (
             ),
         },
     ),
+    Migration(
+        4,
+        "unanswered questions",
+        {
+            # Only these columns: the question (normalised and redacted by the caller), how
+            # often and on which days; no sender, no id, no time of day. The CHECKs repeat
+            # what `unanswered.py` checks, as for feedback.
+            "sqlite": (
+                "CREATE TABLE unanswered ("
+                " text TEXT NOT NULL PRIMARY KEY CHECK (text <> '' AND length(text) <= 300),"
+                " count INTEGER NOT NULL CHECK (count > 0),"
+                # 'YYYY-MM-DD' text, as feedback.day.
+                " first_day TEXT NOT NULL CHECK (date(first_day) IS first_day),"
+                " last_day TEXT NOT NULL CHECK (date(last_day) IS last_day),"
+                " CHECK (first_day <= last_day))",
+                "CREATE INDEX unanswered_last_day ON unanswered (last_day)",
+            ),
+            "postgres": (
+                "CREATE TABLE unanswered ("
+                " text TEXT NOT NULL PRIMARY KEY"
+                " CHECK (text <> '' AND char_length(text) <= 300),"
+                " count INTEGER NOT NULL CHECK (count > 0),"
+                " first_day DATE NOT NULL,"
+                " last_day DATE NOT NULL,"
+                " CHECK (first_day <= last_day))",
+                "CREATE INDEX unanswered_last_day ON unanswered (last_day)",
+            ),
+        },
+    ),
 )
 
 

@@ -24,6 +24,7 @@ import asyncpg
 from bot.store import migrations
 from bot.store.base import Feedback, Store, StoreError, checked_feedback, plain_date, utc
 from bot.store.postgres_staff import PostgresStaffMixin
+from bot.store.unanswered import PostgresUnansweredMixin
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +66,10 @@ def parse_url(url: str) -> tuple[str, str, tuple[str, ...]]:
     return dsn, where, tuple(s for s in secrets if s)
 
 
-class PostgresStore(PostgresStaffMixin, Store):
+class PostgresStore(PostgresStaffMixin, PostgresUnansweredMixin, Store):
     """Key-value state, the event ledger and feedback here; the staff records (activities,
-    session requests) in `PostgresStaffMixin`."""
+    session requests) in `PostgresStaffMixin`, unanswered questions in
+    `PostgresUnansweredMixin`."""
 
     backend = "postgres"
 

@@ -22,6 +22,7 @@ import aiosqlite
 from bot.store import migrations
 from bot.store.base import Feedback, Store, StoreError, checked_feedback, plain_date
 from bot.store.sqlite_staff import SQLiteStaffMixin, sqlite_timestamp
+from bot.store.unanswered import SQLiteUnansweredMixin
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +59,10 @@ def sqlite_path(url: str) -> Path | None:
     return Path(rest[1:])
 
 
-class SQLiteStore(SQLiteStaffMixin, Store):
+class SQLiteStore(SQLiteStaffMixin, SQLiteUnansweredMixin, Store):
     """Key-value state, the event ledger and feedback here; the staff records (activities,
-    session requests) in `SQLiteStaffMixin`."""
+    session requests) in `SQLiteStaffMixin`, unanswered questions in
+    `SQLiteUnansweredMixin`."""
 
     backend = "sqlite"
 

@@ -50,12 +50,13 @@ async def test_open_creates_the_folder_and_logs_what_happened(
     async with store:
         assert await asyncio.to_thread(db_path.exists)
     messages = [r.getMessage() for r in caplog.records]
-    assert "store opened: sqlite, schema 3" in messages
+    assert "store opened: sqlite, schema 4" in messages
     assert "store: applied migration 1 (key-value state and the handled-event ledger)" \
         in messages
     assert "store: applied migration 2 (anonymous feedback)" in messages
     assert "store: applied migration 3 (staff activities and information-session requests)"\
         in messages
+    assert "store: applied migration 4 (unanswered questions)" in messages
     assert str(db_path) not in caplog.text
 
 
@@ -72,7 +73,8 @@ async def test_migrations_table_has_one_row_per_migration(db_path: Path) -> None
     names = {r[0] for r in raw(db_path, "SELECT name FROM sqlite_master")}
     assert {"kv", "handled_events", "handled_events_at", "schema_version", "feedback",
             "feedback_day", "activities", "activities_day", "activities_author_created",
-            "session_requests", "session_requests_status"} <= names
+            "session_requests", "session_requests_status", "unanswered",
+            "unanswered_last_day"} <= names
 
 
 async def test_times_are_stored_as_iso_utc_text(db_path: Path) -> None:
@@ -92,7 +94,7 @@ async def test_a_newer_schema_is_refused(db_path: Path) -> None:
     with pytest.raises(StoreError) as caught:
         await store.open()
     assert str(caught.value) == (
-        f"{db_path}: schema version 7 is newer than this medborgarbot knows (3); "
+        f"{db_path}: schema version 7 is newer than this medborgarbot knows (4); "
         "upgrade medborgarbot"
     )
     assert not await store.ping()  # left closed
@@ -104,18 +106,18 @@ async def test_a_failing_migration_leaves_nothing_behind(
 ) -> None:
     async with open_store(sqlite_url(db_path)):
         pass
-    broken = Migration(4, "broken on purpose", {
+    broken = Migration(5, "broken on purpose", {
         "sqlite": ("CREATE TABLE half_done (x TEXT)", "INSERT INTO no_such_table VALUES (1)"),
         "postgres": (),
     })
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, broken))
-    with pytest.raises(StoreError, match="migration 4 failed"):
+    with pytest.raises(StoreError, match="migration 5 failed"):
         await open_store(sqlite_url(db_path)).open()
-    assert raw(db_path, "SELECT MAX(version) FROM schema_version") == [(3,)]
+    assert raw(db_path, "SELECT MAX(version) FROM schema_version") == [(4,)]
     assert raw(db_path, "SELECT name FROM sqlite_master WHERE name = 'half_done'") == []
     monkeypatch.undo()
     async with open_store(sqlite_url(db_path)) as store:
-        assert await store.schema_version() == 3
+        assert await store.schema_version() == 4
 
 
 async def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
@@ -158,7 +160,7 @@ async def test_memory_store() -> None:
     async with open_store("sqlite://:memory:") as store:
         await store.set_value("k", "v")
         assert await store.get_value("k") == "v"
-        assert await store.schema_version() == 3
+        assert await store.schema_version() == 4
 
 
 @pytest.mark.parametrize(("url", "path"), [

@@ -46,7 +46,7 @@ async def test_a_version_2_database_upgrades_keeping_its_feedback(
 
     caplog.set_level(logging.INFO, logger="bot.store")
     async with open_store(store_url) as store:
-        assert await store.schema_version() == 3
+        assert await store.schema_version() == 4
         assert await store.list_feedback() == [
             dataclasses.replace(fb, id=i) for fb, i in zip(feedback, ids, strict=True)]
         assert await store.get_value("matrix.next_batch") == "s42"

@@ -23,8 +23,10 @@ class Link:
     many rooms) do not hammer a homeserver that has just come back all at once."""
 
     def __init__(self, stopping: asyncio.Event, *, base: float = 0.5, cap: float = 60.0,
-                 rng: Callable[[], float] = random.random) -> None:
+                 rng: Callable[[], float] = random.random,
+                 on_restore: Callable[[], None] | None = None) -> None:
         self.stopping = stopping
+        self.on_restore = on_restore  # metrics: reconnects
         self.base = base
         self.cap = cap
         self.rng = rng
@@ -41,6 +43,8 @@ class Link:
             if self._ever_up:
                 log.info("matrix: connection restored after %d failed attempt(s)",
                          self.failures)
+                if self.on_restore is not None:
+                    self.on_restore()
             else:
                 log.info("matrix: connected")
         self.up = True

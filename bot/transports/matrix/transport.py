@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +56,16 @@ UNREADABLE = ("Jag kunde inte läsa ditt krypterade meddelande. Skicka det gärn
 
 class MatrixTransport:
     def __init__(self, settings: MatrixSettings, data_dir: Path, handle: Handle,
-                 state: TransportState, clock: Clock | None = None) -> None:
+                 state: TransportState, clock: Clock | None = None,
+                 on_reconnect: Callable[[], None] | None = None) -> None:
         self.settings = settings
         self.data_dir = data_dir
         self.handle = handle
         self.state = state
         self.clock = clock or SystemClock()
         self._stopping = asyncio.Event()
-        self.link = Link(self._stopping, cap=settings.retry_max_seconds)
+        self.link = Link(self._stopping, cap=settings.retry_max_seconds,
+                         on_restore=on_reconnect)
         self.addressing = Addressing(settings.user_id, settings.display_name)
         self.client: AsyncClient | None = None
         self._sent: OrderedDict[str, None] = OrderedDict()  # our recent event ids

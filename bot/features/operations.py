@@ -1,0 +1,109 @@
+"""Running it for real: /ladda om (admins) reloads the knowledge base; unanswered
+questions are counted (redacted, no sender, no time of day) and /obesvarade lists them."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+
+from bot.core.commands import Command, CommandRouter
+from bot.core.messages import Outcome, Reply
+from bot.core.periods import PeriodError, parse_period
+from bot.core.roles import Roles
+from bot.core.texts import add_texts, t
+from bot.core.turn import Turn
+from bot.knowledge.holder import KnowledgeHolder
+from bot.knowledge.normalize import fold
+from bot.privacy.redact import redact
+from bot.store.base import Store
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 300
+TOP = 20
+
+add_texts({
+    "ops_reloaded": {"sv": "Kunskapsbasen är omladdad: {n} ämnen, självtestet gick igenom.",
+                     "en": "The knowledge base is reloaded: {n} topics, the self-test passed."},
+    "ops_reload_failed": {
+        "sv": "Kunskapsbasen laddades inte om; den gamla gäller. Problem:",
+        "en": "The knowledge base was not reloaded; the old one stays. Problems:",
+    },
+    "ops_reload_how": {"sv": "Skriv /ladda om", "en": "Type /reload"},
+    "ops_unanswered_head": {"sv": "**Obesvarade frågor {start} – {end}** (oftast först):",
+                            "en": "**Unanswered questions {start} – {end}** (most asked first):"},
+    "ops_unanswered_none": {"sv": "Inga obesvarade frågor under perioden.",
+                            "en": "No unanswered questions in the period."},
+})
+
+
+def normalised(text: str) -> str:
+    """What is counted: the question with personal data replaced, folded, at most 300
+    characters."""
+    return " ".join(fold(redact(text).text).split())[:MAX_TEXT]
+
+
+class Operations:
+    def __init__(self, holder: KnowledgeHolder, store: Store, commands: CommandRouter,
+                 roles: Roles) -> None:
+        self.holder = holder
+        self.store = store
+        self._pending: set[asyncio.Task[None]] = set()
+        commands.add(Command(name="ladda", aliases=("reload",), run=self._reload,
+                             check=roles.is_admin, usage="om",
+                             summary={"sv": "laddar om kunskapsbasen (admin)",
+                                      "en": "reloads the knowledge base (admin)"}))
+        commands.add(Command(name="obesvarade", aliases=("unanswered",), run=self._list,
+                             check=roles.is_staff, usage="[period]",
+                             summary={"sv": "frågor jag inte kunde svara på",
+                                      "en": "questions I could not answer"}))
+
+    def reload(self) -> list[str]:
+        problems = self.holder.reload()
+        log.info("knowledge reload: %s", "refused" if problems else "done")
+        return problems
+
+    async def _reload(self, turn: Turn, args: str) -> Reply:
+        if fold(args) not in ("", "om"):
+            return Reply(t("ops_reload_how", turn.lang), Outcome.COMMAND, turn.lang)
+        problems = self.reload()
+        if problems:
+            text = t("ops_reload_failed", turn.lang) + "\n" + "\n".join(
+                f"- `{p}`" for p in problems[:20])
+        else:
+            text = t("ops_reloaded", turn.lang, n=len(self.holder.kb.topics))
+        return Reply(text, Outcome.COMMAND, turn.lang)
+
+    async def count_unanswered(self, turn: Turn) -> None:
+        """Called for every question the bot could not answer. The count is written in the
+        background: the reply must not wait on the store (or fail with it)."""
+        text = normalised(turn.text)
+        if text:
+            task = asyncio.ensure_future(self._record(text, turn.today))
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
+
+    async def _record(self, text: str, day: dt.date) -> None:
+        try:
+            await self.store.record_unanswered(text, day)
+        except Exception as exc:  # counting is a nicety: the answer went out anyway
+            log.warning("unanswered question not counted: %s", type(exc).__name__)
+
+    async def settle(self) -> None:
+        """Wait for counts still being written (before listing them, and at shutdown)."""
+        while self._pending:
+            await asyncio.gather(*list(self._pending))
+
+    async def _list(self, turn: Turn, args: str) -> Reply:
+        await self.settle()
+        try:
+            start, end = parse_period(args, turn.today)
+        except PeriodError:
+            return Reply(t("bad_period", turn.lang), Outcome.COMMAND, turn.lang)
+        top = await self.store.top_unanswered(start, end, limit=TOP)
+        if not top:
+            return Reply(t("ops_unanswered_none", turn.lang), Outcome.COMMAND, turn.lang)
+        lines = [t("ops_unanswered_head", turn.lang, start=start.isoformat(),
+                   end=end.isoformat())]
+        lines += [f"{i}. {u.text} ({u.count})" for i, u in enumerate(top, 1)]
+        return Reply("\n".join(lines), Outcome.COMMAND, turn.lang)

@@ -1,0 +1,199 @@
+"""Microsoft Teams outgoing webhooks: a person @mentions the bot in a channel, Teams POSTs a
+Bot Framework Activity signed with HMAC-SHA256, and the answer goes back in the response.
+
+Decisions:
+- The header is checked before the body is read; the signature over the raw body before
+  it is parsed. Every refusal has an empty body and the same generic Server header.
+- An activity that is not a message (Teams sends only messages to outgoing webhooks) gets
+  200 with an empty message, so that nothing is posted and Teams reports no error.
+- A handle that misses the deadline is not cancelled: it may be saving a confirmed
+  feedback entry, and cutting it off half-way would leave the dialogue in a state the
+  person cannot see. It finishes in the background; the person is asked to try again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import hmac
+import html
+import json
+import logging
+import re
+import time
+from typing import Any
+
+from aiohttp import web
+
+from bot.config import TeamsSettings
+from bot.core.messages import IncomingMessage
+from bot.core.ports import Handle
+
+log = logging.getLogger(__name__)
+
+# aiohttp would name itself and its version in the Server header otherwise.
+HEADERS = {"Server": "webhook"}
+TIMEOUT_TEXT = ("Det tar längre tid än vanligt, jag arbetar fortfarande på det. Fråga gärna "
+                "igen om en stund. / This is taking longer than usual. Please ask again "
+                "shortly. Vid akut fara / in acute danger: **112**.")
+ERROR_TEXT = ("Något gick fel hos mig. Försök igen om en stund. / Something went wrong on my "
+              "side. Please try again shortly. Vid akut fara / in acute danger: **112**.")
+
+_MENTION = re.compile(r"<at\b[^>]*>.*?</at\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+class _Refused(Exception):
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+def plain_text(text: str) -> str:
+    """Teams' HTML-ish text as the person meant it: without `<at>` mentions (the bot's own,
+    and others', whose names are personal data the core has no use for), tags or entities."""
+    text = _TAG.sub(" ", _MENTION.sub(" ", text))
+    return _SPACE.sub(" ", html.unescape(text)).strip()
+
+
+def sign(key: bytes, body: bytes) -> str:
+    """The Authorization header Teams sends for `body` (also used by tests and the bench)."""
+    return "HMAC " + base64.b64encode(hmac.new(key, body, hashlib.sha256).digest()).decode()
+
+
+def _message(text: str) -> web.Response:
+    return web.json_response({"type": "message", "text": text}, headers=HEADERS)
+
+
+class TeamsWebhook:
+    def __init__(self, settings: TeamsSettings, handle: Handle) -> None:
+        try:
+            self._key = base64.b64decode(settings.secret, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("teams.secret: not a base64 security token "
+                             "(copy it as Teams showed it)") from None
+        if not self._key:
+            raise ValueError("teams.secret: empty after base64 decoding")
+        self._settings = settings
+        self._handle = handle
+        self._late: set[asyncio.Task[Any]] = set()  # handles that missed the deadline
+
+    @property
+    def connected(self) -> bool:
+        return True  # each request stands alone: there is no connection to lose
+
+    def attach(self, app: web.Application) -> None:
+        app.router.add_post(self._settings.path, self._post)
+        app.on_cleanup.append(self._finish_late)
+
+    async def _post(self, request: web.Request) -> web.StreamResponse:
+        started = time.perf_counter()
+        try:
+            response: web.StreamResponse = await self._answer(request)
+        except _Refused as refused:
+            response = web.Response(status=refused.status, headers=HEADERS)
+            if refused.status == 413:
+                response.force_close()  # the rest of the body is not worth reading
+        # Status and time only: never the body, the sender or the room.
+        log.info("teams request status=%d ms=%.1f", response.status,
+                 (time.perf_counter() - started) * 1000)
+        return response
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
+        expected = self._signature(request.headers.get("Authorization", ""))
+        body = await self._read(request)
+        actual = hmac.new(self._key, body, hashlib.sha256).digest()
+        if not hmac.compare_digest(actual, expected):
+            raise _Refused(401)
+        msg = self._incoming(body)
+        if msg is None:
+            return _message("")
+        task = asyncio.ensure_future(self._handle(msg))
+        try:
+            # shield: on timeout the handle goes on (see the module's docstring).
+            reply = await asyncio.wait_for(asyncio.shield(task), self._settings.reply_seconds)
+        except TimeoutError:
+            self._late.add(task)
+            task.add_done_callback(self._late_done)
+            log.warning("teams reply late: answered with the try-again text")
+            return _message(TIMEOUT_TEXT)
+        except Exception as exc:  # the core catches its own; this is a last resort
+            log.error("teams handle failed: %s", type(exc).__name__)  # its text may quote
+            return _message(ERROR_TEXT)
+        return _message(reply.text if reply is not None else "")
+
+    @staticmethod
+    def _signature(header: str) -> bytes:
+        scheme, _, value = header.partition(" ")
+        if scheme != "HMAC" or not value:
+            raise _Refused(401)
+        try:
+            return base64.b64decode(value.strip(), validate=True)
+        except (binascii.Error, ValueError):
+            raise _Refused(401) from None
+
+    async def _read(self, request: web.Request) -> bytes:
+        cap = self._settings.max_body_bytes
+        if request.content_length is not None and request.content_length > cap:
+            raise _Refused(413)
+        # The header may be missing (chunked) or wrong: never hold more than cap + 1 bytes.
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := await request.content.read(cap + 1 - size):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > cap:
+                raise _Refused(413)
+        return b"".join(chunks)
+
+    @staticmethod
+    def _incoming(body: bytes) -> IncomingMessage | None:
+        try:
+            activity = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise _Refused(400) from None
+        if not isinstance(activity, dict):
+            raise _Refused(400)
+        if activity.get("type") != "message":
+            return None
+        text = activity.get("text")
+        sender = activity.get("from")
+        conversation = activity.get("conversation")
+        if not (isinstance(text, str) and isinstance(sender, dict)
+                and isinstance(conversation, dict)):
+            raise _Refused(400)
+        sender_id = sender.get("aadObjectId") or sender.get("id")
+        room = conversation.get("id")
+        if not (isinstance(sender_id, str) and sender_id and isinstance(room, str) and room):
+            raise _Refused(400)
+        # A channel post's id carries its thread ("19:…@thread.tacv2;messageid=17…"). The
+        # room is the channel, so one person's dialogue goes on in any of its threads.
+        room, _, thread = room.partition(";messageid=")
+        event_id = activity.get("id")
+        return IncomingMessage(
+            transport="teams", room=room, sender=sender_id, text=plain_text(text),
+            # Every webhook call is addressed to the bot, and a dialogue (feedback, a
+            # session request) must continue across one person's messages, which a group
+            # room would refuse: so each call counts as a direct conversation.
+            is_direct=True, addressed=True,
+            event_id=event_id if isinstance(event_id, str) else None, thread=thread or None,
+            time=dt.datetime.now(dt.UTC))
+
+    def _late_done(self, task: asyncio.Task[Any]) -> None:
+        self._late.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("teams late handle failed: %s", type(task.exception()).__name__)
+
+    async def _finish_late(self, app: web.Application) -> None:
+        """On shutdown, late handles get one more deadline to finish, then are cancelled."""
+        if self._late:
+            _, pending = await asyncio.wait(set(self._late), timeout=self._settings.reply_seconds)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+__all__ = ["TeamsWebhook", "plain_text", "sign"]
