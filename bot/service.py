@@ -40,6 +40,24 @@ async def health(store: Store, transports: list[Any]) -> tuple[bool, str]:
     return True, "ok"
 
 
+async def supervise(runner: Any, stopping: asyncio.Event, pause: float = 5.0) -> None:
+    """Run a transport; when it fails, log it and start it again after a pause."""
+    name = type(runner).__name__
+    while not stopping.is_set():
+        try:
+            await runner.run()
+        except Exception as exc:  # a bug or a setup problem in one transport
+            log.error("%s failed (%s); starting it again", name, type(exc).__name__)
+        else:
+            if not stopping.is_set():
+                log.error("%s stopped by itself; the other transports go on", name)
+            return
+        try:
+            await asyncio.wait_for(stopping.wait(), pause)
+        except TimeoutError:
+            continue
+
+
 async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock) -> int:
     from bot.transports.matrix.courier import MatrixCourier
     from bot.transports.matrix.transport import MatrixTransport
@@ -94,13 +112,11 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock) -> 
                  len(transports))
         retention = asyncio.create_task(purge_daily(
             store, clock, config.feedback.retention_months, stopping))
-        # Until a signal, or until a transport gives up for good (a revoked session).
-        running = [asyncio.create_task(r.run()) for r in runners]
-        waiting = asyncio.create_task(stopping.wait())
-        await asyncio.wait([waiting, *running], return_when=asyncio.FIRST_COMPLETED)
+        # Until a signal; a transport that fails is restarted, and never stops the others.
+        running = [asyncio.create_task(supervise(r, stopping)) for r in runners]
+        await stopping.wait()
         stop()
         await asyncio.gather(*running)
-        waiting.cancel()
         await retention
         await outbox.drain()
     finally:
