@@ -37,6 +37,8 @@ check: $(VENV)/.installed
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/answer_latency.py
 	$(BIN)/python bench/store_throughput.py
+	$(BIN)/python bench/report.py
+	$(BIN)/python bench/webhook_load.py
 	$(BIN)/python bench/matrix_latency.py
 
 clean:
