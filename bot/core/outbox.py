@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -37,20 +37,19 @@ class Outbox:
 
     def to_room(self, transport: str, room: str, markdown: str) -> bool:
         """Queue a notice to a room; False when no transport of that name can carry it."""
-        courier = self._couriers.get(transport)
-        if courier is None:
-            log.warning("outbox: no %s transport to reach a room", transport)
-            return False
-        self._spawn(courier.to_room(room, markdown))
-        return True
+        return self._queue(transport, "a room", lambda c: c.to_room(room, markdown))
 
     def to_user(self, transport: str, user: str, markdown: str) -> bool:
         """Queue a direct message; False when no transport of that name can carry it."""
+        return self._queue(transport, "a person", lambda c: c.to_user(user, markdown))
+
+    def _queue(self, transport: str, whom: str,
+               delivery: Callable[[Courier], Awaitable[bool]]) -> bool:
         courier = self._couriers.get(transport)
         if courier is None:
-            log.warning("outbox: no %s transport to reach a person", transport)
+            log.warning("outbox: no %s transport to reach %s", transport, whom)
             return False
-        self._spawn(courier.to_user(user, markdown))
+        self._spawn(delivery(courier))
         return True
 
     def _spawn(self, delivery: Awaitable[bool]) -> None:
