@@ -179,3 +179,12 @@ async def test_without_a_transport_to_reach_the_teacher_staff_are_told(
         await ask(bot, answer, sender=TEACHER)
     reply = await ask(bot, "/bekräfta 1 2026-12-10 09:00", sender=STAFF)
     assert "når inte den som frågade" in reply.text
+
+
+async def test_a_vague_wish_is_offered_a_dialogue_not_pushed_into_it(bot: Bot) -> None:
+    vague = await ask(bot, "ska polisen vara i skolan", sender=TEACHER)
+    assert vague.outcome is Outcome.ANSWERED and "Svara **ja**" in vague.text
+    started = await ask(bot, "ja", sender=TEACHER)
+    assert "Vilken skola eller verksamhet" in started.text
+    clear = await ask(bot, "kan ni komma till skolan och prata om droger?", sender="@b:x")
+    assert clear.outcome is Outcome.DIALOGUE

@@ -22,6 +22,7 @@ from bot.knowledge.matcher import Band
 
 Key = tuple[str, str, str]
 LOST = "\0lost"  # _picked: a bare number that answers no open question
+START_SCORE = 0.8  # a dialogue starts by itself only on a clear match; else it is offered
 
 
 class Answers:
@@ -58,12 +59,13 @@ class Answers:
             return Reply("\n\n".join(lines), Outcome.SUGGESTED, turn.lang)
         others = ids[1:] if result.band is Band.MEDIUM else ()
         starts = kb.topics[best.topic_id].starts
-        if starts and not others and self.dialogues is not None:
+        if starts and not others and best.score >= START_SCORE and self.dialogues:
             return await self.dialogues.start(starts, turn)
-        return self._answer(kb, best.topic_id, turn, others)
+        # Less sure: answer, and offer the dialogue instead of pushing into it.
+        return self._answer(kb, best.topic_id, turn, others, offer=starts)
 
     def _answer(self, kb: KnowledgeBase, topic_id: str, turn: Turn,
-                others: tuple[str, ...]) -> Reply:
+                others: tuple[str, ...], offer: str | None = None) -> Reply:
         text = kb.answer(topic_id, turn.lang, turn.today, turn.text)
         topic = kb.topics[topic_id]
         if others:
@@ -78,12 +80,13 @@ class Answers:
                       if f in kb.topics][:3]
             if titles:
                 text += f"\n\n_{t('also_ask', turn.lang)}: {', '.join(titles)}_"
-        if topic.offers and self.dialogues is not None:
+        offer = topic.offers or offer
+        if offer and self.dialogues is not None:
             if turn.msg.is_direct:
-                self.dialogues.offer(topic.offers, turn)
-                text += "\n\n" + t(f"{topic.offers}_offer", turn.lang)
+                self.dialogues.offer(offer, turn)
+                text += "\n\n" + t(f"{offer}_offer", turn.lang)
             else:
-                text += "\n\n" + t(f"{topic.offers}_offer_private", turn.lang)
+                text += "\n\n" + t(f"{offer}_offer_private", turn.lang)
         return Reply(text, outcome, turn.lang, topic_id=topic_id)
 
     @staticmethod
