@@ -91,6 +91,7 @@ async def measure(kb: KnowledgeBase, asked: list[str], rounds: int) -> list[floa
             start = time.perf_counter()
             await bot.handle(msg)
             timings.append((time.perf_counter() - start) * 1000)
+    await bot.close()
     await store.close()
     return timings
 

@@ -124,6 +124,7 @@ async def _chat(args: argparse.Namespace,
     async with open_store(config.store_url) as store:
         bot = build_bot(config, _clock(args), holder, store)
         await run_console(bot.handle, sender=getattr(args, "sender", "local"))
+        await bot.close()
     return 0
 
 
@@ -148,6 +149,7 @@ async def _ask(args: argparse.Namespace) -> int:
         reply = await bot.handle(IncomingMessage(
             transport="console", room="console", sender=args.sender, text=args.message,
             is_direct=True, event_id="ask-1", lang=args.lang))
+        await bot.close()
     print(to_plain(reply.text) if reply else "")
     return 0
 

@@ -57,5 +57,7 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
         if metrics is not None and isinstance(exc, StoreError):
             metrics.store_errors.inc()
 
-    return Bot(pipeline, clock, unaddressed=[safety], default_lang=config.language,
-               metrics=metrics, on_error=on_error)
+    bot = Bot(pipeline, clock, unaddressed=[safety], default_lang=config.language,
+              metrics=metrics, on_error=on_error)
+    bot.closers.append(operations.settle)
+    return bot

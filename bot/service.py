@@ -119,6 +119,7 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock) -> 
         await asyncio.gather(*running)
         await retention
         await outbox.drain()
+        await bot.close()
     finally:
         if server is not None:
             await server.stop()

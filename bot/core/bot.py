@@ -6,7 +6,7 @@ import dataclasses
 import logging
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from bot.core.clock import Clock
 from bot.core.language import detect
@@ -40,11 +40,18 @@ class Bot:
     ) -> None:
         self.metrics = metrics
         self.on_error = on_error
+        # Work features finish in the background (counts being written): awaited by close().
+        self.closers: list[Callable[[], Awaitable[None]]] = []
         self.pipeline = list(pipeline)
         self.unaddressed = list(unaddressed)
         self.clock = clock
         self.default_lang = default_lang
         self.max_chars = max_chars
+
+    async def close(self) -> None:
+        """Let background work finish; call before the store closes."""
+        for closer in self.closers:
+            await closer()
 
     async def handle(self, msg: IncomingMessage) -> Reply | None:
         started = time.perf_counter()

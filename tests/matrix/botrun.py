@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.app import build_bot
 from bot.config import Config, MatrixSettings
+from bot.core.bot import Bot
 from bot.core.clock import Clock, SystemClock
 from bot.core.outbox import Outbox
 from bot.knowledge.holder import KnowledgeHolder
@@ -50,6 +51,7 @@ class InProcessBot:
             pickle_key="test-pickle-key", encryption=encryption, retry_max_seconds=1.0,
             **settings)  # type: ignore[arg-type]
         self.store: Store | None = None
+        self.bot: Bot | None = None
         self.transport: MatrixTransport | None = None
         self.task: asyncio.Task[None] | None = None
 
@@ -58,7 +60,7 @@ class InProcessBot:
         await self.store.open()
         holder = KnowledgeHolder.load(ROOT / "knowledge")
         self.outbox = Outbox()
-        bot = build_bot(self.config, SystemClock(), holder, self.store, self.outbox)
+        self.bot = bot = build_bot(self.config, SystemClock(), holder, self.store, self.outbox)
         self.transport = MatrixTransport(self.settings, self.workdir, bot.handle, self.store,
                                          self.clock)
         self.outbox.register("matrix", MatrixCourier(self.transport))
@@ -68,6 +70,9 @@ class InProcessBot:
         if self.transport and self.task:
             self.transport.stop()
             await asyncio.wait_for(self.task, 30)
+        if self.bot is not None:
+            await self.bot.close()
+            self.bot = None
         if self.store:
             await self.store.close()
         self.task = self.transport = self.store = None
