@@ -117,13 +117,21 @@ def _clock(args: argparse.Namespace) -> Clock:
 async def _chat(args: argparse.Namespace,
                 loaded: tuple[Config, KnowledgeHolder] | None = None) -> int:
     from bot.app import build_bot
-    from bot.transports.console import run_console
+    from bot.core.outbox import Outbox
+    from bot.transports.console import ConsoleCourier, run_console
 
     config, holder = loaded or _load(args)
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    outbox = Outbox()
+    # Locally, notices for the (Matrix) staff room and answers by DM appear right here;
+    # with piped output on stderr, so that stdout keeps one reply block per input line.
+    courier = ConsoleCourier(sys.stdout if sys.stdout.isatty() else sys.stderr)
+    outbox.register("console", courier)
+    outbox.register("matrix", courier)
     async with open_store(config.store_url) as store:
-        bot = build_bot(config, _clock(args), holder, store)
+        bot = build_bot(config, _clock(args), holder, store, outbox)
         await run_console(bot.handle, sender=getattr(args, "sender", "local"))
+        await outbox.drain()
         await bot.close()
     return 0
 

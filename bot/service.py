@@ -40,14 +40,23 @@ async def health(store: Store, transports: list[Any]) -> tuple[bool, str]:
     return True, "ok"
 
 
-async def supervise(runner: Any, stopping: asyncio.Event, pause: float = 5.0) -> None:
-    """Run a transport; when it fails, log it and start it again after a pause."""
+async def supervise(runner: Any, stopping: asyncio.Event, pause: float = 5.0,
+                    most: float = 300.0) -> None:
+    """Run a transport; when it fails, log it and start it again after a pause that
+    doubles up to `most`. A setup problem (a wrong password) is not retried: the operator
+    must fix it, and /healthz reports the transport as down meanwhile."""
+    from bot.transports.matrix.session import MatrixSetupError
+
     name = type(runner).__name__
     while not stopping.is_set():
         try:
             await runner.run()
-        except Exception as exc:  # a bug or a setup problem in one transport
-            log.error("%s failed (%s); starting it again", name, type(exc).__name__)
+        except MatrixSetupError as exc:
+            log.error("%s; the other transports go on", exc)
+            return
+        except Exception as exc:  # a bug in one transport must not stop the others
+            log.error("%s failed (%s); starting it again in %.0f s", name,
+                      type(exc).__name__, pause)
         else:
             if not stopping.is_set():
                 log.error("%s stopped by itself; the other transports go on", name)
@@ -55,7 +64,7 @@ async def supervise(runner: Any, stopping: asyncio.Event, pause: float = 5.0) ->
         try:
             await asyncio.wait_for(stopping.wait(), pause)
         except TimeoutError:
-            continue
+            pause = min(most, pause * 2)
 
 
 async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock) -> int:

@@ -40,3 +40,14 @@ def test_wrap_keeps_words_whole_and_indents_list_items() -> None:
     assert all(len(line) <= 40 for line in lines)
     assert lines[0].startswith("• ord") and lines[1].startswith("  ord")
     assert "1. kort" in lines
+
+
+async def test_console_courier_prints_what_would_be_sent_elsewhere() -> None:
+    from bot.transports.console import ConsoleCourier
+
+    out = io.StringIO()
+    courier = ConsoleCourier(out)
+    assert await courier.to_room("!personal", "**Ny** förfrågan #1")
+    assert await courier.to_user("@larare:x", "Bekräftad")
+    assert out.getvalue() == "\n[→ !personal]\nNy förfrågan #1\n\n[→ @larare:x]\nBekräftad\n"
+    assert courier.members("!personal") == frozenset()

@@ -117,3 +117,36 @@ def test_json_log_lines_are_masked() -> None:
     PrivacyFilter().filter(record)
     entry = json.loads(JsonFormatter().format(record))
     assert entry["message"] == "room [id] failed" and entry["level"] == "WARNING"
+
+
+async def test_a_failing_transport_is_restarted_and_a_setup_error_is_not() -> None:
+    import asyncio
+
+    from bot.service import supervise
+    from bot.transports.matrix.session import MatrixSetupError
+
+    stopping = asyncio.Event()
+
+    class Flaky:
+        runs = 0
+
+        async def run(self) -> None:
+            self.runs += 1
+            if self.runs < 3:
+                raise RuntimeError("bug")
+            stopping.set()  # the third run works; then the service stops
+
+    flaky = Flaky()
+    await supervise(flaky, stopping, pause=0)
+    assert flaky.runs == 3
+
+    class WrongPassword:
+        runs = 0
+
+        async def run(self) -> None:
+            self.runs += 1
+            raise MatrixSetupError("matrix: login as @bot:x failed: Invalid password")
+
+    wrong = WrongPassword()
+    await supervise(wrong, asyncio.Event(), pause=0)
+    assert wrong.runs == 1

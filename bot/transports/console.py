@@ -61,3 +61,25 @@ async def run_console(
             stdout.write(f"{text}\n{SEPARATOR}\n")
         stdout.flush()
     return count
+
+
+class ConsoleCourier:
+    """The terminal chat's side of the Outbox: what the bot would send to a room or a
+    person elsewhere is printed here, so that every role can be tried locally."""
+
+    def __init__(self, stdout: TextIO | None = None) -> None:
+        self.stdout = stdout or sys.stdout
+
+    def _print(self, to: str, markdown: str) -> bool:
+        self.stdout.write(f"\n[→ {to}]\n{to_plain(markdown)}\n")
+        self.stdout.flush()
+        return True
+
+    async def to_room(self, room: str, markdown: str) -> bool:
+        return self._print(room, markdown)
+
+    async def to_user(self, user: str, markdown: str) -> bool:
+        return self._print(user, markdown)
+
+    def members(self, room: str) -> frozenset[str]:
+        return frozenset()
