@@ -21,7 +21,7 @@ import aiosqlite
 
 from bot.store import migrations
 from bot.store.base import Feedback, Store, StoreError, checked_feedback, plain_date
-from bot.store.sqlite_staff import SQLiteStaffMixin, sqlite_timestamp
+from bot.store.sqlite_staff import SQLiteStaffMixin, day_where, sqlite_timestamp
 from bot.store.unanswered import SQLiteUnansweredMixin
 
 log = logging.getLogger(__name__)
@@ -264,13 +264,7 @@ class SQLiteStore(SQLiteStaffMixin, SQLiteUnansweredMixin, Store):
     async def list_feedback(
         self, start: dt.date | None = None, end: dt.date | None = None
     ) -> list[Feedback]:
-        where, params = [], []
-        if start is not None:
-            where.append("day >= ?")
-            params.append(plain_date(start, "start").isoformat())
-        if end is not None:
-            where.append("day <= ?")
-            params.append(plain_date(end, "end").isoformat())
+        where, params = day_where(start, end)
         rows = await self._fetch_all(
             "SELECT id, category, area, text, rating, day, granularity, lang FROM feedback"
             + (" WHERE " + " AND ".join(where) if where else "")

@@ -37,6 +37,19 @@ from bot.store.staff import (
 if TYPE_CHECKING:
     import aiosqlite
 
+def day_where(start: dt.date | None, end: dt.date | None) -> tuple[list[str], list[Any]]:
+    """The WHERE parts and parameters for an inclusive range on a 'YYYY-MM-DD' day column."""
+    where: list[str] = []
+    params: list[Any] = []
+    if start is not None:
+        where.append("day >= ?")
+        params.append(plain_date(start, "start").isoformat())
+    if end is not None:
+        where.append("day <= ?")
+        params.append(plain_date(end, "end").isoformat())
+    return where, params
+
+
 SELECT_ACTIVITY = f"SELECT {', '.join(ACTIVITY_COLUMNS)} FROM activities"
 SELECT_REQUEST = f"SELECT {', '.join(REQUEST_COLUMNS)} FROM session_requests"
 INSERT_ACTIVITY = (f"INSERT INTO activities ({', '.join(ACTIVITY_INSERT)})"
@@ -114,13 +127,7 @@ class SQLiteStaffMixin:
         self, start: dt.date | None = None, end: dt.date | None = None,
         place: str | None = None, kind: str | None = None,
     ) -> list[Activity]:
-        where, params = [], []
-        if start is not None:
-            where.append("day >= ?")
-            params.append(plain_date(start, "start").isoformat())
-        if end is not None:
-            where.append("day <= ?")
-            params.append(plain_date(end, "end").isoformat())
+        where, params = day_where(start, end)
         if checked_filter(kind, "kind") is not None:
             where.append("kind = ?")
             params.append(kind)
