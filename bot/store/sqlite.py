@@ -34,13 +34,36 @@ MEMORY = ":memory:"
 _PREFIX = re.compile(r"sqlite://", re.IGNORECASE)
 _USAGE = "use sqlite:///path/to/file.db (sqlite:////absolute/path.db) or sqlite://:memory:"
 
+BUSY_TIMEOUT_S = 5.0
 PRAGMAS = (
     # First, so that switching the journal mode also waits for another process.
-    "PRAGMA busy_timeout = 5000",
+    f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
 )
+
+
+async def _patiently(db: aiosqlite.Connection, sql: str) -> None:
+    """Run `sql`, retrying while another connection holds the lock it needs.
+
+    Switching to WAL while another process opens the same file can return SQLITE_BUSY
+    at once, without calling the busy handler; so we wait here, within the same bound.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + BUSY_TIMEOUT_S
+    pause = 0.005
+    while True:
+        try:
+            await db.execute(sql)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if loop.time() + pause > deadline:
+                raise
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -123,7 +146,7 @@ class SQLiteStore(SQLiteStaffMixin, SQLiteUnansweredMixin, Store):
         async with self._lock:
             db = self._conn()
             for pragma in PRAGMAS:
-                await db.execute(pragma)
+                await _patiently(db, pragma)
             rows = list(await db.execute_fetchall("PRAGMA journal_mode"))
         mode = str(rows[0][0]).lower()
         if self.path is not None and mode != "wal":

@@ -14,6 +14,7 @@ import pytest
 from bot.config import Config
 from bot.store import Feedback, SQLiteStore, StoreError, migrations, open_store
 from bot.store.migrations import Migration
+from bot.store.sqlite import _patiently
 from tests.store.conftest import sqlite_url
 
 
@@ -154,6 +155,44 @@ async def test_two_stores_on_one_file(db_path: Path) -> None:
         for i in range(50):
             assert await first.get_value(f"k{i}") == str(i)
             assert await second.get_value(f"k{i}") == str(i)
+
+
+async def test_many_stores_opening_one_new_file_at_once(tmp_path: Path) -> None:
+    # Switching a new file to WAL while another connection opens it can fail at once
+    # with "database is locked", past the busy timeout: the store must wait instead.
+    for round_ in range(100):
+        url = sqlite_url(tmp_path / f"round{round_}" / "medborgarbot.db")
+        stores = [open_store(url) for _ in range(5)]
+        try:
+            await asyncio.gather(*(s.open() for s in stores))
+        finally:
+            await asyncio.gather(*(s.close() for s in stores))
+
+
+class _BusyTwice:
+    """A connection whose first two statements find the database locked."""
+
+    def __init__(self, error: str = "database is locked") -> None:
+        self.error = error
+        self.calls = 0
+
+    async def execute(self, sql: str) -> None:
+        self.calls += 1
+        if self.calls <= 2:
+            raise sqlite3.OperationalError(self.error)
+
+
+async def test_a_locked_pragma_is_retried() -> None:
+    db = _BusyTwice()
+    await _patiently(db, "PRAGMA journal_mode = WAL")  # type: ignore[arg-type]
+    assert db.calls == 3
+
+
+async def test_other_errors_are_not_retried() -> None:
+    db = _BusyTwice("no such table: x")
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        await _patiently(db, "SELECT * FROM x")  # type: ignore[arg-type]
+    assert db.calls == 1
 
 
 async def test_memory_store() -> None:
