@@ -14,10 +14,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDBORGARBOT_HTTP__LISTEN=0.0.0.0:8080
 
 WORKDIR /app
-# Dependencies first, so that a change in the code does not reinstall them.
+# Dependencies first, from pyproject.toml alone (an empty package stands in for the
+# code), so that a change in the code does not reinstall them. Every dependency ships
+# a manylinux wheel for CPython 3.11, so the slim image needs no compiler.
 COPY pyproject.toml README.md ./
+RUN mkdir bot && touch bot/__init__.py && pip install . \
+    && pip uninstall -y medborgarbot && rm -rf bot build ./*.egg-info
 COPY bot ./bot
-RUN pip install . && useradd --system --uid 10001 --home-dir /data medborgarbot \
+RUN pip install --no-deps . && rm -rf build ./*.egg-info \
+    && useradd --system --uid 10001 --home-dir /data medborgarbot \
     && mkdir -p /data && chown medborgarbot /data
 # The shipped knowledge base; mount your own over /app/knowledge to replace it.
 COPY knowledge ./knowledge
