@@ -149,6 +149,19 @@ async def test_a_number_after_a_restart_gets_told_what_happened(
     assert "startats om" in reply.text and "Inget halvfärdigt sparades" in reply.text
 
 
+async def test_staff_summary_withholds_what_would_give_a_small_count_away(
+        store: Store, clock: FixedClock) -> None:
+    config = Config(roles=Roles(staff=["@staff:x"]))
+    bot = build_bot(config, clock, KnowledgeHolder.load(Config().knowledge), store)
+    # Trafik 4 and Skadegörelse 1 of 5: shown, the 4 would give the 1 away.
+    for i, category in enumerate(["1", "1", "1", "1", "3"]):
+        await run(bot, "/tyck", category, "1", f"Text {i}", "3", "ja", sender=f"@r{i}:x")
+    summary = (await ask(bot, "/synpunkter", sender="@staff:x")).text
+    assert "5 st" in summary
+    assert "Trafik .." in summary and "Skadegörelse <3" in summary
+    assert "Trafik 4" not in summary and ".. ett antal som döljs" in summary
+
+
 async def test_staff_summary_suppresses_small_cells(store: Store, clock: FixedClock) -> None:
     config = Config(roles=Roles(staff=["@staff:x"]))
     bot = build_bot(config, clock, KnowledgeHolder.load(Config().knowledge), store)
@@ -158,11 +171,13 @@ async def test_staff_summary_suppresses_small_cells(store: Store, clock: FixedCl
         await run(bot, "/tyck", category, area, f"Text nummer {i}", "3", "ja",
                   sender=f"@r{i}:x")
     few = (await ask(bot, "/synpunkter", sender="@staff:x")).text
-    assert "Trafik <3" in few and "Fredrika <3" in few and "Text nummer" not in few
-    assert "färre än 3" in few
+    # Two entries: neither a breakdown nor a text, only that there are fewer than 3.
+    assert "<3 st" in few and "färre än 3" in few
+    assert "Trafik" not in few and "Fredrika" not in few and "Text nummer" not in few
     await run(bot, "/tyck", "3", "1", "Text nummer 3", "5", "ja", sender="@r3:x")
     many = (await ask(bot, "/synpunkter 30 dagar", sender="@staff:x")).text
     assert "3 st" in many and "Text nummer 3" in many and "Skadegörelse <3" in many
+    assert "Trafik <3" in many and "<3 betyder 1 eller 2" in many
     assert "Upplevd trygghet i snitt: 3.7 av 5" in many
     assert "förstod jag inte" in (await ask(bot, "/synpunkter igår", sender="@staff:x")).text
     # Residents do not even see the command in the help.

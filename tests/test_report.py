@@ -155,6 +155,31 @@ def test_md_sessions_and_feedback(kb: KnowledgeBase) -> None:
     assert feedback.count("| **Totalt** | 7 |") == 2
 
 
+def test_feedback_that_subtraction_would_give_away_is_withheld(kb: KnowledgeBase) -> None:
+    few = [*(fb("trafik", "byarna", dt.date(2021, 4, i), i) for i in range(1, 5)),
+           fb("ungdomar", "byarna", dt.date(2021, 8, 1), 5)]
+    text = build_report(kb, START, END, [], [], few, "md", today=TODAY)
+    feedback = md_sections(text)["Synpunkter från invånare"]
+    # 5 in all, Ungdomar under 3: Trafik's 4 would tell that it is 1.
+    assert "| Trafik | .. |" in feedback and "| Ungdomar | <3 |" in feedback
+    assert "| Byarna | 5 |" in feedback and feedback.count("| **Totalt** | 5 |") == 2
+    assert "visas som .." in feedback
+    rows = list(csv.DictReader(io.StringIO(
+        build_report(kb, START, END, [], [], few, "csv", today=TODAY))))
+    assert {r["key"]: r["count"] for r in rows if r["group"] == "category"}["trafik"] == ".."
+
+
+def test_feedback_under_three_is_not_broken_down(kb: KnowledgeBase) -> None:
+    two = [fb("trafik", "byarna", dt.date(2021, 4, 1), 1),
+           fb("ungdomar", "fredrika", dt.date(2021, 8, 1), 2)]
+    feedback = md_sections(build_report(kb, START, END, [], [], two, "md", today=TODAY))[
+        "Synpunkter från invånare"]
+    rows = re.findall(r"^\| (?!\*\*)([^|]+) \| ([^|]+) \|$", feedback, re.M)
+    counts = {label: value for label, value in rows if label not in ("Kategori", "Område")}
+    assert counts and set(counts.values()) == {".."}
+    assert feedback.count("| **Totalt** | <3 |") == 2
+
+
 def test_status_current_and_english(kb: KnowledgeBase) -> None:
     assert "gäller nu, till och med 31 december 2022" in report(kb, "md",
                                                                  today=dt.date(2022, 6, 1))

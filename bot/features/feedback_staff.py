@@ -1,6 +1,7 @@
 """Feedback commands: /tyck starts the dialogue; /synpunkter gives staff the summary.
 
-Small cells are suppressed: any count under 3 is shown as "<3", and texts are shown only
+Small cells are suppressed (bot.privacy.small_cells): any count under 3 is shown as
+"<3", a count that would give one away by subtraction as "..", and texts are shown only
 when the period holds at least 3 entries, so that nobody can be singled out.
 """
 
@@ -19,20 +20,23 @@ from bot.core.turn import Turn
 from bot.features import feedback_texts  # noqa: F401  (registers its texts)
 from bot.features.feedback import FeedbackForm
 from bot.knowledge.schema import ChoiceItem
+from bot.privacy.small_cells import SMALL, cell, is_suppressed, protect
 from bot.store.base import Feedback
 
-SMALL = 3
 LATEST = 5
 
 
-def cell(n: int) -> str:
-    return "<3" if 0 < n < SMALL else str(n)
+def _counts(title: str, counts: Counter[str], names: dict[str, str]) -> tuple[str, bool]:
+    shown = protect(counts)
 
+    def order(key: str) -> tuple[bool, int, str]:
+        # The largest first; suppressed counts last by name, so that their place in the
+        # line says nothing of their size.
+        hidden = is_suppressed(shown.cells[key])
+        return hidden, 0 if hidden else -counts[key], names.get(key, key)
 
-def _counts(title: str, counts: Counter[str], names: dict[str, str]) -> str:
-    parts = [f"{names.get(key, key)} {cell(n)}" for key, n in sorted(
-        counts.items(), key=lambda kv: (-kv[1], names.get(kv[0], kv[0])))]
-    return f"**{title}:** " + " · ".join(parts)
+    parts = [f"{names.get(key, key)} {shown.cells[key]}" for key in sorted(counts, key=order)]
+    return f"**{title}:** " + " · ".join(parts), shown.suppressed
 
 
 def summarise(entries: Sequence[Feedback], start: str, end: str, lang: Lang,
@@ -40,23 +44,27 @@ def summarise(entries: Sequence[Feedback], start: str, end: str, lang: Lang,
     head = t("fbs_head", lang, start=start, end=end, n=cell(len(entries)))
     if not entries:
         return head + "\n\n" + t("fbs_none", lang)
+    if len(entries) < SMALL:
+        # Neither a breakdown nor texts: with one or two entries, either could point
+        # at the person who wrote.
+        return head + "\n\n" + t("fbs_too_few", lang)
     label = {i.id: i.label.get(lang) for i in (*categories, *areas)}
-    lines = [head,
-             _counts(t("fbs_by_category", lang), Counter(e.category for e in entries), label),
-             _counts(t("fbs_by_area", lang), Counter(e.area for e in entries), label),
-             _counts(t("fbs_by_month", lang), Counter(e.day.strftime("%Y-%m") for e in entries),
-                     {})]
+    tables = [
+        _counts(t("fbs_by_category", lang), Counter(e.category for e in entries), label),
+        _counts(t("fbs_by_area", lang), Counter(e.area for e in entries), label),
+        _counts(t("fbs_by_month", lang), Counter(e.day.strftime("%Y-%m") for e in entries),
+                {})]
+    lines = [head, *(line for line, _ in tables)]
+    if any(suppressed for _, suppressed in tables):
+        lines.append(t("fbs_legend", lang))
     rated = [e.rating for e in entries if e.rating]
     if len(rated) >= SMALL:
         lines.append(t("fbs_rating", lang, mean=f"{sum(rated) / len(rated):.1f}",
                        n=len(rated)))
-    if len(entries) < SMALL:
-        lines.append(t("fbs_too_few", lang))
-    else:
-        lines.append(f"**{t('fbs_latest', lang)}:**")
-        for entry in sorted(entries, key=lambda e: (e.day, e.id or 0))[-LATEST:][::-1]:
-            text = entry.text if len(entry.text) <= 300 else entry.text[:300] + " …"
-            lines.append("> " + text.replace("\n", " "))
+    lines.append(f"**{t('fbs_latest', lang)}:**")
+    for entry in sorted(entries, key=lambda e: (e.day, e.id or 0))[-LATEST:][::-1]:
+        text = entry.text if len(entry.text) <= 300 else entry.text[:300] + " …"
+        lines.append("> " + text.replace("\n", " "))
     return "\n\n".join(lines)
 
 

@@ -8,7 +8,8 @@ It is pure: the caller fetches the records. Records outside [start, end] are ski
 the same, so a caller that fetched a little too much still gets a correct report.
 
 What it never shows: activity notes (staff's free text may name people, e.g. after a talk
-with young people) and feedback texts; feedback counts under 3 are shown as "<3".
+with young people) and feedback texts; feedback counts under 3 are shown as "<3", and a
+count that would give one away by subtraction as "..".
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.core.clock import TZ
-from bot.features.feedback_staff import cell
 from bot.features.report_html import num, render_html
 from bot.features.report_texts import TEXTS
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.render import Status, day, status
 from bot.knowledge.schema import ChoiceItem, Lang, Period, Promise
+from bot.privacy.small_cells import protect
 from bot.store.base import Feedback
 from bot.store.records import Activity, SessionRequest
 
@@ -244,11 +245,16 @@ def _feedback(feedback: Sequence[Feedback], start: dt.date, end: dt.date, kb: Kn
     choices = kb.data.feedback
     labels = {"category": _labels(choices.categories, lang) if choices else {},
               "area": _labels(choices.areas, lang) if choices else {}}
-    return [Breakdown(group, tx[group], ("count",), [tx[group], tx["count"]],
-                      [(k, labels[group].get(k, k), [cell(counts[group][k])])
-                       for k in _order(labels[group], counts[group])],
-                      [cell(n)])
-            for group in ("category", "area")]
+    tables = []
+    for group in ("category", "area"):
+        keys = _order(labels[group], counts[group])
+        # Every choice is a row, also at 0: protect the whole table, as it is printed.
+        shown = protect({k: counts[group][k] for k in keys})
+        tables.append(Breakdown(group, tx[group], ("count",), [tx[group], tx["count"]],
+                                [(k, labels[group].get(k, k), [shown.cells[k]])
+                                 for k in keys],
+                                [shown.total]))
+    return tables
 
 
 def collect(kb: KnowledgeBase, start: dt.date, end: dt.date,

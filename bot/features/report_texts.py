@@ -26,6 +26,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "done": "Genomförda", "open": "Obesvarade",
         "feedback": "Synpunkter från invånare",
         "feedback_note": "Anonyma synpunkter under perioden. Antal under 3 visas som <3, "
+                         "ett antal som annars kunde räknas fram ur summan visas som .., "
                          "och inga fritexter visas, så att ingen kan pekas ut.",
         "category": "Kategori", "area": "Område", "count": "Antal",
         "who_polis": "polisen", "who_kommun": "kommunen", "and": "och",
@@ -53,7 +54,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "done": "Held", "open": "Not answered",
         "feedback": "Feedback from residents",
         "feedback_note": "Anonymous feedback during the period. Counts under 3 are shown "
-                         "as <3 and no texts are shown, so that nobody can be singled out.",
+                         "as <3, a count that would give one away by subtraction from the "
+                         "total as .., and no texts are shown, so that nobody can be "
+                         "singled out.",
         "category": "Category", "area": "Area", "count": "Count",
         "who_polis": "the police", "who_kommun": "the municipality", "and": "and",
     },
