@@ -27,7 +27,7 @@ async def test_full_flow_stores_only_what_it_says(shipped_bot: Bot, store: Store
                         f"Langning vid skolan, ring mig på 070-123 45 67, mitt pnr {PNR}",
                         "4", "ja", sender="@anna:example.org", room="!rum:example.org")
     assert "ingen polisanmälan" in replies[0] and "112" in replies[0]
-    assert "1. Trafik" in replies[0]
+    assert "1. Trafik" in replies[0] and "ser alla" not in replies[0]
     assert "Var ungefär?" in replies[1] and "2. Fredrika" in replies[1]
     assert "telefonnummer" in replies[3] and "personnummer" in replies[3]
     summary = replies[4]
@@ -117,6 +117,16 @@ async def test_not_collected_in_a_group_room(shipped_bot: Bot, store: Store) -> 
     assert "privat" in reply.text
     follow = await ask(shipped_bot, "1", is_direct=False, addressed=True)
     assert "Vad gäller det" not in follow.text
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+async def test_a_conversation_others_read_is_named_before_the_first_question(
+        shipped_bot: Bot, store: Store, lang: str) -> None:
+    # A Teams channel: treated as direct so the dialogue goes on, but read by all.
+    replies = await run(shipped_bot, "/tyck", "avbryt", seen_by_others=True, lang=lang)
+    warning = {"sv": "ser alla i kanalen", "en": "everyone in this channel sees"}[lang]
+    assert replies[0].index(warning) < replies[0].index("1. ")
+    assert await store.list_feedback() == []
 
 
 async def test_natural_wish_starts_it_and_feeling_unsafe_offers_it(shipped_bot: Bot) -> None:

@@ -17,6 +17,9 @@ class IncomingMessage:
     sender: str
     text: str
     is_direct: bool = True  # a private conversation with the bot
+    # Others read along although the bot treats it as direct (a Teams channel): forms
+    # that promise anonymity say so before the first question.
+    seen_by_others: bool = False
     addressed: bool = False  # in a group room: mentioned, replied to, or a command
     event_id: str | None = None
     thread: str | None = None  # the thread root the message belongs to

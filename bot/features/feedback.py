@@ -102,6 +102,8 @@ class FeedbackForm(Form):
                 Step("rating", q("fb_rating"), ratings, optional=True))
 
     def intro(self, turn: Turn) -> str:
+        if turn.msg.seen_by_others:
+            return t("fb_seen_by_others", turn.lang) + "\n\n" + t("fb_intro", turn.lang)
         return t("fb_intro", turn.lang)
 
     def accept(self, step: Step, text: str, lang: Lang) -> tuple[Any, str | None]:

@@ -6,6 +6,13 @@ from bot.core.messages import Lang
 from bot.core.texts import add_texts
 
 TEXTS: dict[str, dict[Lang, str]] = {
+    "fb_seen_by_others": {
+        "sv": "**Obs:** här ser alla i kanalen vad du skriver. Det som sparas är anonymt, men "
+              "kanalen ser vem som skrev. Vill du inte det, skriv **avbryt**.",
+        "en": "**Note:** everyone in this channel sees what you write. What is stored is "
+              "anonymous, but the channel sees who wrote it. If you do not want that, type "
+              "**cancel**.",
+    },
     "fb_intro": {
         "sv": "Tack för att du vill lämna en synpunkt! Den är **anonym**. Det här sparas: vad "
               "det gäller, ungefär var, din text (utan personuppgifter), hur trygg du känner "

@@ -178,7 +178,7 @@ class TeamsWebhook:
             # Every webhook call is addressed to the bot, and a dialogue (feedback, a
             # session request) must continue across one person's messages, which a group
             # room would refuse: so each call counts as a direct conversation.
-            is_direct=True, addressed=True,
+            is_direct=True, addressed=True, seen_by_others=True,
             event_id=event_id if isinstance(event_id, str) else None, thread=thread or None,
             time=dt.datetime.now(dt.UTC))
 

@@ -191,6 +191,8 @@ async def test_a_feedback_dialogue_across_posts_and_threads(
     replies = [await say(client, text, thread=str(n)) for n, text in enumerate(
         ["/tyck", "1", "2", "Mörkt och otryggt vid busshållplatsen", "hoppa över", "ja"])]
     assert "1. Trafik" in replies[0] and "Var ungefär?" in replies[1]
+    # A channel reads along: the person is told before answering anything.
+    assert "ser alla i kanalen" in replies[0]
     assert "sparad" in replies[-1]
     [entry] = await store.list_feedback()
     assert entry.text == "Mörkt och otryggt vid busshållplatsen"
