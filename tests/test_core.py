@@ -82,6 +82,24 @@ async def test_acknowledgements_get_a_short_answer(fixture_bot: Bot, text: str) 
     assert reply.outcome is Outcome.SMALLTALK and "Okej" in reply.text
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    ("vem är du?", "ingen människa"), ("Hej! Vad heter du?", "ingen människa"),
+    ("vad är du för nåt", "ingen människa"), ("who are you", "not a person"),
+    ("What's your name?", "not a person")])
+async def test_who_are_you_is_answered_by_the_bot_about_itself(
+        fixture_bot: Bot, text: str, said: str) -> None:
+    reply = await ask(fixture_bot, text)
+    assert reply.outcome is Outcome.SMALLTALK and said in reply.text and "112" in reply.text
+
+
+@pytest.mark.parametrize("text", ["vem är kommunpolis", "vad heter hen",
+                                  "vem är du och vem är kommunpolisen"])
+async def test_who_questions_about_others_go_to_the_knowledge_base(
+        fixture_bot: Bot, text: str) -> None:
+    reply = await ask(fixture_bot, text)
+    assert reply.outcome is not Outcome.SMALLTALK
+
+
 @pytest.mark.parametrize("text", ["👍", "???", "🙂 !!"])
 async def test_symbols_only_get_a_prompt(fixture_bot: Bot, text: str) -> None:
     reply = await ask(fixture_bot, text)

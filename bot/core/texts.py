@@ -27,6 +27,14 @@ TEXTS: dict[str, dict[Lang, str]] = {
               "Ask in your own words, for example _What have the police promised?_\n"
               "In acute danger: call **112**. I do not take police reports.",
     },
+    "who_am_i": {
+        "sv": "Jag är {name}s chattbot för medborgarlöftet mellan polisen och kommunen: ett "
+              "automatiskt program, ingen människa, och ingen läser chatten. Jag svarar "
+              "utifrån det som kommunen och polisen har publicerat.",
+        "en": "I am {name}'s chat bot for the citizen promise (medborgarlöfte) of the police "
+              "and the municipality: an automatic program, not a person, and nobody reads "
+              "this chat. I answer from what the municipality and the police have published.",
+    },
     "commands": {"sv": "Kommandon:", "en": "Commands:"},
     "thanks": {
         "sv": "Varsågod! Hör av dig om du undrar något mer.",

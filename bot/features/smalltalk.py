@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.core.commands import Command, CommandRouter
 from bot.core.messages import Outcome, Reply
 from bot.core.texts import t
@@ -37,6 +39,16 @@ _ACK = {fold(w) for w in """
 _FILLER = {fold(w) for w in """
     bot botten boten du ni där på er dig alla allihop all
 """.split()}
+# "Who are you?" on its own, after an optional greeting, on folded text. Only the
+# whole message: "vem är kommunpolis" or "vad heter hen" are questions for the matcher.
+_IDENTITY = re.compile(r"""
+    ^(?:(?:hej|hejsan|halla|tjena|hello|hi|hey)\s+)?
+    (?:(?:vem|vad)\s+(?:ar|heter)\s+(?:du|ni)(?:\s+for\s+(?:nagot|nat|en|nagon))?
+      |vem\s+ar\s+det\s+som\s+svarar
+      |who\s+(?:are\s+you|is\s+this)
+      |what\s+(?:is|s)\s+your\s+name|whats\s+your\s+name
+      |what\s+are\s+you)
+    (?:\s+(?:egentligen|da|then|really))?$""", re.VERBOSE)
 
 
 def _words(turn: Turn) -> set[str]:
@@ -80,6 +92,10 @@ class SmallTalk:
             return Reply(t("thanks", turn.lang), Outcome.SMALLTALK, turn.lang)
         if words <= _GREETINGS | _FILLER and words & _GREETINGS:
             return Reply(self.help_text(turn, greet=True), Outcome.SMALLTALK, turn.lang)
+        if _IDENTITY.match(fold(turn.text)):
+            name = self.holder.kb.data.municipality.name.get(turn.lang)
+            return Reply(t("who_am_i", turn.lang, name=name) + "\n\n" + t("can_do", turn.lang),
+                         Outcome.SMALLTALK, turn.lang)
         if words <= _ACK | _THANKS | _FILLER and words & _ACK:
             return Reply(t("ack", turn.lang), Outcome.SMALLTALK, turn.lang)
         if words <= _HELP | _GREETINGS | _FILLER and words & _HELP:
