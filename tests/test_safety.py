@@ -100,6 +100,9 @@ EMERGENCIES = [
     "I was just attacked",
     "he is threatening me with a knife",
     "someone is drowning in the lake",
+    "någon följer efter mig just nu",
+    "en kille har följt efter mig hela vägen, han springer efter mig",
+    "I am being followed",
 ]
 
 REPORTS = [
@@ -125,6 +128,12 @@ REPORTS = [
     "how do I file a police report",
     "I want to give the police a tip about drug dealing",
     "I got scammed online",
+    # Somebody seen doing a crime: a tip, for 114 14 or polisen.se.
+    "jag ser folk som langar vid macken varje fredag",
+    "grannen säljer knark",
+    "det är nån som langar på skolgården",
+    "min granne kör full varje helg",
+    "I know someone who is dealing drugs at school",
 ]
 
 NOTHING = [
@@ -196,6 +205,11 @@ NOTHING = [
     "självmordslinjen nummer",  # the support-lines topic answers this
     "polis",
     "eldningsförbud i sommar?",
+    "vad händer om någon langar på skolan?",
+    "vad gör polisen mot langning",
+    "vad gör ni när folk kör fulla",
+    "följer ni upp löftena?",
+    "vi följer efter er på sociala medier",
     # English.
     "Is there a lot of crime in Åsele now?",
     "what are the police doing about burglaries",

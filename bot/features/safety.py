@@ -87,6 +87,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         (?:ska|kommer att|tanker|vill|forsoker) (?:doda|morda|skada|sla ihjal) (?:mig|oss|henne
         &|honom|barnen)
         forfoljer (?:mig|oss)|last in (?:mig|oss)|gommer (?:mig|oss)|gomt (?:mig|oss)
+        (?:foljer|forfoljer|springer|jagar|smyger) efter (?:mig|oss)|jagar (?:mig|oss)
+        blir (?:forfoljd|jagad)|(?:being|am being) (?:followed|chased|stalked)|chasing (?:me|us)
         threaten(?:ing|s) (?:me|us|to|her|him|my)|(?:stalking|following) me|hiding from
         (?:going to|gonna|will|wants to|trying to) (?:kill|hurt) (?:me|us|her|him|my)
         locked (?:myself|us) in
@@ -215,6 +217,9 @@ _UNREAL = _rx(r"""
     (?:ska|bor|kan|nar ska|nar bor) (?:jag|vi|man) ringa|when to call
     (?:should|do|can|shall) (?:i|we|one) call
     what (?:does|do|is|are) (?:the police|the municipality|you) (?:do|doing)
+""")
+# Habits: nothing acute, but an observed habit ("langar varje fredag") is still a tip.
+_HABIT = _rx(r"""
     every (?:weekend|year|summer|friday)|varje (?:midsommar|helg|ar|sommar|vinter|fredag|lordag)
 """)
 
@@ -272,6 +277,20 @@ _PAST_CRIME = _rx(r"""
     (?:was|got|were|been) (?:robbed|assaulted|attacked|beaten|threatened|scammed|burgled|mugged)
 """)
 
+# Somebody seen doing a crime that the writer could tip the police about: dealing, drunk
+# driving. Not acute by itself (that needs "nu" and goes to 112 above). A particular person,
+# or what the writer saw: "folk kör full på helgerna" is about the promise, not a tip.
+_DOING = (r"(?:langar|langade|saljer (?:\w+ )?(?:knark|droger|narkotika|hasch|gras|tjack"
+          r"|kokain|amfetamin|piller|hembrant|sprit)|kor (?:full|fulla|onykter|packad|berusad"
+          r"|drogad|pa fyllan|rattfull|dragen)|(?:dealing|dealar|selling) drugs|deals drugs"
+          r"|drives? drunk|driving drunk)")
+_OBSERVED = _rx(rf"""
+    (?:jag|vi) (?:ser|sag|har sett|vet|misstanker|tror|market) (?:\w+ ){{0,5}}{_DOING}
+    (?:grannen|grannarna|granne|nagon|nan|han|hon) (?:\w+ ){{0,3}}{_DOING}
+    (?:i|we) (?:see|saw|know|think|suspect) (?:\w+ ){{0,5}}{_DOING}
+    (?:someone|somebody|neighbou?rs?|he|she) (?:\w+ ){{0,3}}{_DOING}
+""")
+
 
 def detect(text: str) -> SafetyAlert | None:
     """An alert if `text` describes acute danger or a crime to report, else None."""
@@ -279,7 +298,8 @@ def detect(text: str) -> SafetyAlert | None:
     if not t:
         return None
     now = _NOW.search(t) is not None
-    framed = _PAST.search(t) is not None or _UNREAL.search(t) is not None
+    unreal = _UNREAL.search(t) is not None
+    framed = unreal or _PAST.search(t) is not None or _HABIT.search(t) is not None
     hits = {r for r, rx in _ACUTE if rx.search(t)}
     # "Nu" overrides a past or general frame for a clear signal ("vad gör polisen, han slår
     # henne NU"), but a bare topic word needs "now" and no such frame ("hur är det nu").
@@ -295,8 +315,9 @@ def detect(text: str) -> SafetyAlert | None:
         return SafetyAlert("emergency", frozenset(reasons | _who(t, reasons)))
     # A crime signal that is over, hypothetical or hearsay still deserves the report channels.
     tip = _TIP.search(t) is not None and _TIP_TOPIC.search(t) is not None
-    over = _PAST_CRIME.search(t) is not None and _UNREAL.search(t) is None
-    if not (hits & _CRIME or tip or over or _REPORT.search(t)):
+    over = _PAST_CRIME.search(t) is not None and not unreal
+    seen = _OBSERVED.search(t) is not None and not unreal
+    if not (hits & _CRIME or tip or over or seen or _REPORT.search(t)):
         return None
     harmed = bool(hits & _HARM) or _HARMED.search(t) is not None
     return SafetyAlert("report", frozenset({"crime_report", *(_who(t, _HARM) if harmed else ())}))
