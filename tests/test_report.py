@@ -169,14 +169,16 @@ def test_feedback_that_subtraction_would_give_away_is_withheld(kb: KnowledgeBase
     assert {r["key"]: r["count"] for r in rows if r["group"] == "category"}["trafik"] == ".."
 
 
-def test_feedback_under_three_is_not_broken_down(kb: KnowledgeBase) -> None:
+def test_feedback_under_three_hides_the_total_too(kb: KnowledgeBase) -> None:
     two = [fb("trafik", "byarna", dt.date(2021, 4, 1), 1),
            fb("ungdomar", "fredrika", dt.date(2021, 8, 1), 2)]
     feedback = md_sections(build_report(kb, START, END, [], [], two, "md", today=TODAY))[
         "Synpunkter från invånare"]
     rows = re.findall(r"^\| (?!\*\*)([^|]+) \| ([^|]+) \|$", feedback, re.M)
     counts = {label: value for label, value in rows if label not in ("Kategori", "Område")}
-    assert counts and set(counts.values()) == {".."}
+    assert counts["Trafik"] == counts["Fredrika"] == counts["Byarna"] == "<3"
+    assert counts["Skadegörelse"] == "0"
+    assert set(counts.values()) == {"<3", "0"}
     assert feedback.count("| **Totalt** | <3 |") == 2
 
 

@@ -44,10 +44,6 @@ def summarise(entries: Sequence[Feedback], start: str, end: str, lang: Lang,
     head = t("fbs_head", lang, start=start, end=end, n=cell(len(entries)))
     if not entries:
         return head + "\n\n" + t("fbs_none", lang)
-    if len(entries) < SMALL:
-        # Neither a breakdown nor texts: with one or two entries, either could point
-        # at the person who wrote.
-        return head + "\n\n" + t("fbs_too_few", lang)
     label = {i.id: i.label.get(lang) for i in (*categories, *areas)}
     tables = [
         _counts(t("fbs_by_category", lang), Counter(e.category for e in entries), label),
@@ -61,6 +57,9 @@ def summarise(entries: Sequence[Feedback], start: str, end: str, lang: Lang,
     if len(rated) >= SMALL:
         lines.append(t("fbs_rating", lang, mean=f"{sum(rated) / len(rated):.1f}",
                        n=len(rated)))
+    if len(entries) < SMALL:  # one or two texts could point at the person who wrote
+        lines.append(t("fbs_too_few", lang))
+        return "\n\n".join(lines)
     lines.append(f"**{t('fbs_latest', lang)}:**")
     for entry in sorted(entries, key=lambda e: (e.day, e.id or 0))[-LATEST:][::-1]:
         text = entry.text if len(entry.text) <= 300 else entry.text[:300] + " …"

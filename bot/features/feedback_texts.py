@@ -80,10 +80,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "fbs_rating": {"sv": "Upplevd trygghet i snitt: {mean} av 5 ({n} svar)",
                    "en": "Feeling safe on average: {mean} of 5 ({n} answers)"},
     "fbs_too_few": {
-        "sv": "Perioden har färre än 3 synpunkter. De visas inte uppdelade och inga texter "
-              "visas, eftersom en enskild person då kan gå att känna igen.",
-        "en": "The period holds fewer than 3 entries. They are not broken down and no texts "
-              "are shown, since a single person could then be recognised.",
+        "sv": "Texterna visas inte: perioden har färre än 3 synpunkter, och då kan en "
+              "enskild person gå att känna igen.",
+        "en": "Texts are not shown: the period holds fewer than 3 entries, and then a single "
+              "person could be recognised.",
     },
     "fbs_latest": {"sv": "Senaste texterna", "en": "Latest texts"},
     "fbs_legend": {

@@ -5,7 +5,8 @@ A table shows its total, and a reader who knows these rules could still work a h
 count out from the total and the counts beside it ({9, <3, 4} of 14 gives 1; {<3, <3}
 of 4 gives 2 and 2). So further counts are withheld, shown as ".." (the convention of
 Swedish official statistics), the smallest first, until no hidden count has only one
-possible value. A table whose total is under 3 shows no breakdown at all.
+possible value. A table whose total is under 3 shows the total as "<3" too, and its
+cells as "<3" or 0; the feedback texts are not shown for such a period at all.
 
 Each table is protected on its own. The tables of one report break the same entries
 down by one dimension each (category, area, month) and no cross-table is shown, so
@@ -51,7 +52,7 @@ def protect(counts: Mapping[K, int]) -> Protected[K]:
     """
     total = sum(counts.values())
     if total < SMALL:
-        return Protected({key: WITHHELD for key in counts}, cell(total))
+        return Protected({key: cell(n) for key, n in counts.items()}, cell(total))
     shown = {key: cell(n) for key, n in counts.items()}
     order = list(counts)  # ties by the table's order: the choice says nothing of a size
     while _some_hidden_count_is_determined(counts, shown, total):
