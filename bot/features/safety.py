@@ -1,12 +1,13 @@
 """Safety check that runs before everything else: acute danger (112) and crime reports.
 
 `detect` works on `fold(text)` (lowercase, å/ä -> a, ö -> o, no punctuation), so every
-pattern below is written in folded form: "slår sönder" is "slar sonder", "dö" is "do", and
-English "does"/"goes" lose their "e" ("oe" -> "o"); the patterns are in
-`safety_patterns`. Acute signals are present-tense phrases;
-past tense, hearsay, hypotheticals and general questions veto them unless the message also
-says that it is happening now (a vetoed crime still gets the report channels). Topic words
-("inbrott", "brand") count only next to "nu"/"right now". Suicidal phrases are never vetoed.
+pattern is written in folded form: "slår sönder" is "slar sonder", "dö" is "do", and
+English "does"/"goes" lose their "e" ("oe" -> "o"); the patterns are in `safety_patterns`.
+Acute signals are present-tense phrases; past tense, hearsay, hypotheticals and general
+questions veto them unless the message also says that it is happening now (a vetoed crime
+still gets the report channels, unless it is a hypothetical about nobody in particular).
+Topic words ("inbrott", "brand") count only next to "nu"/"right now". Suicidal phrases
+are never vetoed.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def detect(text: str) -> SafetyAlert | None:
     if reasons:
         return SafetyAlert("emergency", frozenset(reasons | _who(t, reasons)))
     # A crime signal that is over, hypothetical or hearsay still deserves the report channels.
+    # A hypothetical about anyone at all, with no writer in it, is a question: no report.
+    if unreal and P.GENERIC.search(t) and not P.FIRST_PERSON.search(t):
+        hits -= P.CRIME
     tip = P.TIP.search(t) is not None and P.TIP_TOPIC.search(t) is not None
     over = P.PAST_CRIME.search(t) is not None and not unreal
     seen = P.OBSERVED.search(t) is not None and not unreal

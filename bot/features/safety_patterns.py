@@ -14,7 +14,8 @@ import re
 _PARTS = {
     "<person>": r"(?:en|ett) (?:man|kvinna|person|kille|tjej|gubbe|tant|unge|pojke|flicka|barn)",
     "<who>": r"(?:mig|oss|henne|honom|dem|dom|barnen|barnet|ungarna|ungen|nagon|nan|min|mitt"
-    r"|mina|sin|sitt|sina|hans|hennes|varandra|folk|grannen|me|us|her|him|them|my|his|someone"
+    r"|mina|sin|sitt|sina|hans|hennes|varandra|folk|grannen|mamma|pappa|morsan|farsan|frugan"
+    r"|sambon|me|us|her|him|them|my|his|someone"
     r"|somebody|each other|people|(?:en|a|the) (?:kille|tjej|man|kvinna|person|gubbe|grabb"
     r"|pojke|flicka|unge|guy|woman|girl|boy|kid))",
     "<weapon>": r"(?:kniv|kniven|knivar|pistol|pistolen|vapen|vapnet|gevar|gevaret|bossa|bossan"
@@ -43,6 +44,11 @@ SUICIDE = _rx(r"""
     (?:dont|don t|do not) want to (?:live|be alive|wake up)
     (?:going to |gonna )?end it (?:all|tonight|today|now)|(?:hurt|harm|cut) myself
     cut(?:ting|s)? (?:herself|himself)
+    avskedsbrev(?! till (?:min |mitt )?(?:chef|jobb|arbetsgivare|kollegor))|suicide note
+    (?:tabletterna|pillren|repet) (?:framfor|bredvid) mig
+    ingen (?:skulle|kommer att) (?:bry sig|sakna mig) om jag (?:var borta|dog|forsvann)
+    (?:nobody|no one|noone) (?:would|will) (?:care|miss me|notice) if i (?:was|were|am)
+    & (?:gone|dead)
 """)
 
 # Present-tense signals of acute danger, by reason.
@@ -55,8 +61,8 @@ ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("weapon", _rx(r"""
         (?:hotar|viftar|har|haller|siktar|pekar|springer|star|med|has|holding|waving|pointing|got
         &|with) (?:en |ett |sin |sitt |a |an |his |her |the )?<weapon>
-        bevapnad\w*|(?:is|are) armed|armed (?:man|men|person|people|robbery)|knivhug\w*|knivskur\w*
-        skjut(?:er|s)(?! upp| fram)|skottlossning|stabbing|shots fired
+        bevapnad\w*|(?:is|are) armed|armed (?:man|men|person|people|robbery)|knivhug\w*|knivhogg
+        knivskur\w*|skjut(?:er|s)(?! upp| fram)|skottlossning|stabbing|shots fired
         shooting (?:at|people|someone|everyone|in the|outside)
         (?:been|was|got|is|are) (?:stabbed|shot)
     """)),
@@ -71,6 +77,14 @@ ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         threaten(?:ing|s) (?:me|us|to|her|him|my)|(?:stalking|following) me|hiding from
         (?:going to|gonna|will|wants to|trying to) (?:kill|hurt) (?:me|us|her|him|my)
         locked (?:myself|us) in
+        foljt efter (?:mig|oss)|foljde efter (?:mig|oss) (?:hem|hit|hela vagen)
+        followed (?:me|us) (?:home|here|all the way)
+        (?:has been|have been|keeps) following (?:me|us)
+        (?:(?:nagon|nan|han|hon|<person>|mitt ex|exet) star|star (?:nagon|nan|<person>|mitt ex))
+        & (?:och \w+ )?utanfor (?:(?:min|mitt|var|vart) (?:dorr|fonster|hus)|dorren|fonstret|huset)
+        tittar in (?:genom|i) (?:mitt|mina|vart|vara) fonster
+        (?:someone|somebody|he|she|they|a (?:man|guy)|my ex) (?:is |are )?(?:standing )?outside
+        & (?:my|our) (?:house|door|window|flat|apartment)
     """)),
     ("violence", _rx(r"""
         (?:slar|sparkar|misshandlar|knuffar|stryper|attackerar|overfaller|valdtar|hugger
@@ -91,6 +105,11 @@ ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         (?:bryter|forsoker bryta|haller pa att bryta) (?:sig )?in|slar sonder
         (?:slar|sparkar|bryter) (?:sonder|upp|in) (?:dorr|fonster|rut|las|port|garage)\w*
         (?:nagon|nan|nagra|tjuvar?) (?:ar )?inne (?:i|hos)|(?:forsoker|haller pa att) ta sig in
+        tagit sig in (?:i|hos) (?:lagenheten|huset|hemmet|mig|oss)
+        det ar (?:nagon|nan|nagra) (?:inne )?i (?:huset|lagenheten|hemmet|stugan)(?! som)
+        hor (?:steg|nagon|nan)(?: \w+)? (?:i|pa) (?:huset|lagenheten|overvaningen|nedervaningen
+        &|kallaren|vinden)
+        (?:hear|hearing) (?:footsteps|someone|somebody) (?:in|downstairs|upstairs)
         inbrott pagar|pagaende inbrott|pagar (?:ett )?inbrott|breaking in(?:to)?
         (?:trying to|is|are) break(?:ing)? in|(?:trying|tries) to get in|intruders?
         (?:someone|somebody|intruders?|burglars?) (?:is |are )?in (?:my|our|the) (?:house|home|flat
@@ -98,8 +117,8 @@ ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
     """)),
     ("fire", _rx(r"""
         brinner(?! inte| bra| dalig)|ar brand|ryker (?:ur|fran)|brandlarmet (?:gar|tjuter|piper)
-        (?:brand|eld) (?:i|pa|hos) (?:huset|bilen|ladan|skogen|lagenheten|koket|garaget|stugan
-        &|skolan|villan)
+        (?:skorstens)?(?:brand|eld) (?:i|pa|hos) (?:huset|bilen|ladan|skogen|lagenheten|koket
+        &|garaget|stugan|skolan|villan|oss|mig|grannen|grannarna)
         rok (?:ur|fran|kommer|valler)|(?:valler|ryker|kommer) (?:rok|ut rok)|rok overallt|i lagor
         in flames|(?:elden|branden|roken|fire) (?:sprider|is spreading)|luktar (?:brant|rok)
         smell(?:s)? (?:of )?smoke|smoke (?:everywhere|in the|coming|from|pouring)
@@ -115,6 +134,12 @@ ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         (?:svart |hart )?skadade? (?:personer|folk)|(?:svart|allvarligt) skadad\w*
         (?:han|hon|nagon|nan|folk|flera|personen|foraren|jag) ar (?:\w+ )?skadad\w*|fastklamd
         sitter fast i bilen|genom isen|drunknar|(?:is |are )?drowning
+        (?:kort|korde|akt|akte|sladdat|sladdade) av vagen
+        (?:foraren|han|hon|nagon|nan|personen|folk) sitter fast
+        (?:kort|korde) (?:pa|over) (?:ett barn|en (?:cyklist|fotgangare|unge|kille|tjej
+        &|man|kvinna)|nagon|nan|mitt barn|min (?:son|dotter|man|fru|sambo|pappa|mamma|kompis))
+        (?:car|truck|bus|van|lorry|tractor) (?:just )?(?:hit|ran over) (?:a|an|my|the|someone
+        &|somebody)
         (?:kort|kor|korde|krockat|krockade|kolliderat|kolliderade) (?:pa|med) (?:en |ett )?(?:alg
         &|radjur|ren|hjort|vildsvin|bjorn)
         on (?:its|the) roof|in the ditch|car crash|hit by a car|run over by|rolled over
@@ -127,7 +152,10 @@ ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         andas (?:inte|knappt)|slutat andas|medvetslos|livlos|svimm(?:at|ade)|tupp(?:at|ade) av
         krampanfall|blo(?:d|der)(?: \w+)? (?:mycket|kraftigt|massor|ymnigt)|bloder|blodar|blodande
         hjartattack|hjartstopp|stroke|ont i brostet|brostsmart\w*|overdos\w*|kvavs|satt i halsen
-        allergisk chock|ror sig int(?:e)?
+        allergisk chock|ror sig int(?:e)?|(?:far|fick) ingen luft|kan int(?:e)? andas
+        (?:han|hon|nagon|nan|pappa|mamma|kompis\w*|barnet|<person>) (?:\w+ ){0,4}vaknar int(?:e)?
+        gar int(?:e)? att vacka|kan int(?:e)? resa sig|(?:isn t|isnt|is not|won t|wont|will not)
+        & (?:waking up|wake up)(?! (?:early|in time|before|at|for))
         (?:tagit|tog|atit|at|svalt) (?:\w+ ){0,2}(?:piller|tabletter)
         (?:nagon|nan|han|hon|pappa|mamma|<person>) ligger (?:\w+ )?(?:pa|i) (?:vagen|marken|golvet
         &|gatan|isen|snon)
@@ -151,7 +179,13 @@ CRY: tuple[tuple[str, re.Pattern[str]], ...] = (
 MISSING_CHILD = _rx(r"""
     (?:barnet|mitt barn|vart barn|min son|min dotter|sonen|dottern|ungen|var unge
     &|(?:my|our) (?:son|daughter|child|kid)) (?:\w+ )?(?:ar|har|is|has) (?:\w+ )?(?:forsvunn\w*
-    &|borta|missing|gone|inte kommit hem|not come home)
+    &|borta(?! pa (?:lager|kollo|semester|resa)| hos)|missing|gone|inte kommit hem|not come home)
+    hittar int(?:e)? (?:mitt barn|vart barn|min son|min dotter|sonen|dottern|ungen|var unge
+    &|(?:var|min) \d+ ?aring)
+    (?:can t|cant|cannot) find (?:my|our) (?:son|daughter|child|kid|little (?:girl|boy)|baby
+    &|toddler|\d+ year old)
+    (?:my|our) (?:son|daughter|child|kid) (?:didn t|didnt|did not|hasn t|hasnt|has not|never)
+    & (?:come|came) home
 """)
 
 # Topic words that only mean danger when the message says it is happening now.
@@ -184,7 +218,7 @@ PAST = _rx(r"""
 """)
 # Hearsay, hypotheticals, habits and general questions: nothing is happening to the writer.
 UNREAL = _rx(r"""
-    hor(?:de|t) (?:om|att)|las(?:a|te|t) (?:om|i)|i tidningen|(?:pa|i) nyheterna|rykte\w*
+    hor(?:de|t) (?:om|att)|las(?:a|te|t) (?:om|i|att)|i tidningen|(?:pa|i) nyheterna|rykte\w*
     heard (?:about|that|of)|read (?:about|in)|(?:in|on) the news|^(?:om|ifall)|tank(?: er)? om
     om (?:det|nagon|nan) skulle|om man|ifall|i fall att
     vad (?:hander|gor (?:jag|man|vi|ni)|ska (?:jag|man|vi) gora) om|hypotetiskt|what if
@@ -197,6 +231,12 @@ UNREAL = _rx(r"""
     (?:should|do|can|shall) (?:i|we|one) call
     what (?:does|do|is|are) (?:the police|the municipality|you) (?:do|doing)
 """)
+# A hypothetical about anyone at all ("om någon blir misshandlad, vem hjälper då"): with
+# no first person in the message it is a question, not a crime to report.
+GENERIC = _rx(r"""
+    om (?:man|nagon|nan|ens)|ifall (?:man|nagon|nan)|if (?:someone|somebody|anyone|one|you)
+""")
+FIRST_PERSON = _rx(r"jag|mig|min|mitt|mina|vi|oss|me|my|we|us|our")
 # Habits: nothing acute, but an observed habit ("langar varje fredag") is still a tip.
 HABIT = _rx(r"""
     every (?:weekend|year|summer|friday)|varje (?:midsommar|helg|ar|sommar|vinter|fredag|lordag)
@@ -226,7 +266,7 @@ HARMED = _rx(r"""
 
 # A wish to report or tip, or a crime that is over. "Anmäla sig till" is signing up.
 REPORT = _rx(r"""
-    (?:polis|brotts)?anmal(?!ningsplikt)\w*(?!(?: \w+){0,2} till (?!polis|snut))
+    (?:polis|brotts)?anmal(?!ningsplikt)\w*(?!(?: \w+){0,3} till (?!polis|snut))
     file a (?:police )?report|make a (?:police )?report|police report|report to the police
     report (?:a|an|the|this|my) (?:\w+ )?(?:crime|theft|burglary|break in|assault|robbery|fraud|scam
     &|dealer|drug dealer|stolen)
@@ -244,28 +284,45 @@ TIP_TOPIC = _rx(r"""
     polis\w*|police|snut\w*|brott\w*|knark\w*|narkotika|lang\w*|drog\w*|saljer|rattfyll\w*
     stold|inbrott|olaglig\w*|hembrant|smuggl\w*|crime\w*|drugs?|deal(?:er|ers|ing)
 """)
+# A crime that is over: stolen, robbed, defrauded, broken into, vandalised.
 PAST_CRIME = _rx(r"""
     stul(?:it|en|na)|stal (?:min|mitt|mina|var|vart|vara|hans|hennes)|snott|snod(?:de|d)
     bestul(?:en|na)|bestals|ranad\w*|misshandlad\w*|slog (?:mig|henne|honom|oss)|hotad
     hotade (?:mig|oss|henne|honom)|klottr\w*|skadegorelse|vandaliser\w*|(?:brutit|brot) sig in
     inbrott (?:i|hos) (?:min|mitt|mina|mig|oss|var|vart|vara)|(?:hade|har haft) inbrott
     blev (?:lurad|slagen|knivhuggen|skjuten|overfallen)
-    (?:har )?blivit (?:lurad|slagen|overfallen|bestulen)|lurade mig|lurat mig
+    (?:har )?blivit (?:lurad|slagen|overfallen|bestulen)
     utsatt for (?:ett )?(?:bedrageri|brott|stold|inbrott|misshandel|ran|hot)|stolen|stole|broke into
     burgled|vandali[sz]ed
     (?:was|got|were|been) (?:robbed|assaulted|attacked|beaten|threatened|scammed|burgled|mugged)
+    (?:nagon|nan|nagra|dom|de|tjuv\w*) (?:har )?(?:tagit|tog) (?:(?:min|mitt|mina|var|vart|vara) )?
+    &(?:cykel|moped|bil|planbok|mobil|telefon|vaska|skoter|snoskoter|bat|verktyg)\w*
+    (?:brutit|brot) upp (?:min|mitt|mina|var|vart|vara|dorren|laset|forradet|bilen|garaget)\w*
+    tagit sig in|det (?:har )?varit (?:ett )?inbrott (?:i|hos)
+    lura(?:de|t) (?:mig|oss|min|mitt|mina|honom|henne|mamma|pappa|morsan|farsan)
+    (?:foljde|forfoljde) efter (?:mig|oss)|forfoljde (?:mig|oss)
+    (?:slagit|slog) sonder|krossa(?:t|de) (?:\w+ )?(?:ruta|rutan|rutor|rutorna|fonster)
+    (?:blev|har blivit|ar) (?:repad|repat|sonderslag\w*|uppbrut\w*|nedklottr\w*|nedspray\w*)
+    (?:sprayat|sprejat|sprayade|sprejade|taggat|taggade) (?:pa|ner|over)|spray ?paint\w*
+    (?:got|was|been|were) (?:nicked|pinched|swiped)|graffiti (?:on|all over)
+    (?:smashed|broke|keyed|slashed) (?:my|our|the) (?:\w+ )?(?:window|windows|car|door|tires|tyres)
 """)
 
 # Somebody seen doing a crime that the writer could tip the police about: dealing, drunk
 # driving. Not acute by itself (that needs "nu" and goes to 112 above). A particular person,
 # or what the writer saw: "folk kör full på helgerna" is about the promise, not a tip.
-_DOING = (r"(?:langar|langade|saljer (?:\w+ )?(?:knark|droger|narkotika|hasch|gras|tjack"
-          r"|kokain|amfetamin|piller|hembrant|sprit)|kor (?:full|fulla|onykter|packad|berusad"
+_DOING = (r"(?:langar|langade|langa|saljer (?:\w+ ){0,2}(?:knark|droger|narkotika|hasch|gras"
+          r"|tjack|kokain|amfetamin|piller|hembrant|sprit)|(?:saljer|langar) (?:\w+ ){0,3}till"
+          r" (?:unga|ungdomar|ungarna|barn|kids|minderariga|\d+ ?aringar)"
+          r"|kor (?:alltid |ofta |jamt )?(?:full|fulla|onykter|packad|berusad"
           r"|drogad|pa fyllan|rattfull|dragen)|(?:dealing|dealar|selling) drugs|deals drugs"
-          r"|drives? drunk|driving drunk)")
+          r"|drives? drunk|driving drunk|sell(?:s|ing)? (?:\w+ )?(?:drugs|weed|coke|pills))")
 OBSERVED = _rx(rf"""
     (?:jag|vi) (?:ser|sag|har sett|vet|misstanker|tror|market) (?:\w+ ){{0,5}}{_DOING}
-    (?:grannen|grannarna|granne|nagon|nan|han|hon) (?:\w+ ){{0,3}}{_DOING}
+    ^(?:ser|sag|har sett) (?:\w+ ){{0,5}}{_DOING}
+    (?:grannen|grannarna|granne|nagon|nan|han|hon|<person>) (?:\w+ ){{0,5}}{_DOING}
+    det langas|det saljs (?:\w+ )?(?:knark|droger|narkotika|hasch|gras|tjack|sprit|hembrant)
     (?:i|we) (?:see|saw|know|think|suspect) (?:\w+ ){{0,5}}{_DOING}
-    (?:someone|somebody|neighbou?rs?|he|she) (?:\w+ ){{0,3}}{_DOING}
+    (?:someone|somebody|neighbou?rs?|he|she|(?:a|this|that) (?:guy|man|woman|girl|boy|person
+    &|dude)) (?:\w+ ){{0,5}}{_DOING}
 """)
