@@ -19,6 +19,8 @@ from bot.web import make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+IGNORE = [p.strip() for p in (ROOT / ".dockerignore").read_text().splitlines()
+          if p.strip() and not p.startswith("#")]
 
 
 def instructions() -> list[tuple[str, str]]:
@@ -34,10 +36,8 @@ def instructions() -> list[tuple[str, str]]:
 
 
 def ignored(path: str) -> bool:
-    patterns = [p.strip() for p in (ROOT / ".dockerignore").read_text().splitlines()
-                if p.strip() and not p.startswith("#")]
     return any(fnmatch.fnmatch(path, p) or path.startswith(p.rstrip("/") + "/")
-               for p in patterns)
+               for p in IGNORE)
 
 
 def test_every_copied_path_exists_and_is_not_ignored() -> None:
