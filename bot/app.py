@@ -26,7 +26,8 @@ from bot.store.base import Store, StoreError
 
 
 def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Store,
-              outbox: Outbox | None = None, metrics: Metrics | None = None) -> Bot:
+              outbox: Outbox | None = None, metrics: Metrics | None = None,
+              safety: SafetyCheck | None = None) -> Bot:
     """The message path of DESIGN.md: safety, commands, an active dialogue, small talk,
     the matcher. `outbox` carries messages the bot sends on its own (notices, answers to
     requests); transports register their couriers on it."""
@@ -35,7 +36,7 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
     roles = Roles(config.roles.staff, config.roles.admins, config.roles.staff_room,
                   outbox.members)
     dialogues = Dialogues(on_event=metrics.dialogue if metrics else None)
-    safety = SafetyCheck()
+    safety = safety or SafetyCheck()
     smalltalk = SmallTalk(holder, commands)
 
     async def cancel(turn: Turn, args: str) -> Reply:

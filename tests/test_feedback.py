@@ -85,7 +85,11 @@ async def test_safety_comes_first_inside_a_dialogue(shipped_bot: Bot, store: Sto
     await run(shipped_bot, "/tyck", "1", "2")
     emergency = await ask(shipped_bot, "han slår mig med en kniv nu")
     assert emergency.outcome is Outcome.EMERGENCY and "112" in emergency.text
-    # The dialogue is still there, at the same step.
+    # While the emergency lasts, what follows is read in its light, not as an answer.
+    follow_up = await ask(shipped_bot, "Folk kör för fort")
+    assert follow_up.outcome is Outcome.EMERGENCY and "112" in follow_up.text
+    # When the danger is over, the dialogue is still there, at the same step.
+    await ask(shipped_bot, "polisen är här nu, det är lugnt")
     reply = await ask(shipped_bot, "Folk kör för fort")
     assert "Hur trygg" in reply.text
 

@@ -89,6 +89,8 @@ class Bot:
             for step in steps:
                 reply = await step(turn)
                 if reply is not None:
+                    for change in turn.amend:
+                        reply = change(reply)
                     return reply
         except Exception as exc:  # one path for every failure to reach the user
             # The exception's text may quote the message, so log only where it happened.

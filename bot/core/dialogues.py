@@ -35,6 +35,8 @@ SKIP = {fold(w) for w in ("hoppa över", "hoppa", "skip", "vet inte", "-", "pass
 YES = {fold(w) for w in ("ja", "japp", "jo", "yes", "y", "ok", "okej", "spara", "save",
                          "stämmer", "det stämmer", "ja tack", "skicka", "send", "gärna")}
 NO = {fold(w) for w in ("nej", "no", "n", "nä", "inte")}
+# Every word that answers the bot's own question rather than saying something new.
+REPLY_WORDS = frozenset(CANCEL | SKIP | YES | NO)
 
 
 @dataclass(frozen=True, slots=True)

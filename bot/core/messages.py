@@ -37,6 +37,7 @@ class Outcome(StrEnum):
     SUGGESTED = "suggested"
     UNKNOWN = "unknown"
     EMERGENCY = "emergency"
+    DISTRESS = "distress"  # unsure whether someone is in danger: 112 first, then support
     REPORT = "report"
     COMMAND = "command"
     SMALLTALK = "smalltalk"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.core.clock import TZ
@@ -17,6 +17,9 @@ class Turn:
     text: str  # the message text, control characters removed
     lang: Lang
     now: dt.datetime
+    # Changes a step asks for on whatever reply the pipeline gives (the safety check puts
+    # "is anyone in danger?" first when it is unsure); applied in order by Bot.handle.
+    amend: list[Callable[[Reply], Reply]] = field(default_factory=list)
 
     @property
     def today(self) -> dt.date:

@@ -1,139 +1,206 @@
 """Safety check that runs before everything else: acute danger (112) and crime reports.
 
-`detect` works on `fold(text)` (lowercase, å/ä -> a, ö -> o, no punctuation), so every
-pattern is written in folded form: "slår sönder" is "slar sonder", "dö" is "do", and
-English "does"/"goes" lose their "e" ("oe" -> "o"); the patterns are in `safety_patterns`.
-Acute signals are present-tense phrases; past tense, hearsay, hypotheticals and general
-questions veto them unless the message also says that it is happening now (a vetoed crime
-still gets the report channels, unless it is a hypothetical about nobody in particular).
-Topic words ("inbrott", "brand") count only next to "nu"/"right now". Suicidal phrases
-are never vetoed.
+Two votes read every message: the frame patterns (`safety_rules`) and a classifier trained
+on a labelled corpus (`safety_model`, with the patterns' signals among its features).
+`decide` joins them, and uncertainty errs toward safety:
+- the whole message is a cry for help ("BRAND!!"), the model is sure enough, or a pattern
+  fires and the model does not rule it out (a suicidal statement or a missing child needs
+  the model to be surer) -> 112;
+- the model is unsure, or it rules a pattern out -> the reply, whatever it is, opens with
+  "Is anyone in danger right now? Call 112." and an "I don't know" becomes support lines;
+- a crime that is over, or a tip -> 114 14 and polisen.se.
+After an emergency the conversation stays one for `CRISIS_WINDOW`: what the person writes
+next gets 112 again and short guidance for that kind of emergency, never a promise text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Set as AbstractSet
+import dataclasses
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
-from bot.core.messages import Outcome, Reply
+from bot.core.dialogues import CANCEL, REPLY_WORDS
+from bot.core.messages import Lang, Outcome, Reply
+from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.features import safety_patterns as P
+from bot.features.safety_model import SafetyModel, Scores, features
+from bot.features.safety_rules import Signals, harmed, scan, who
+from bot.features.safety_texts import GUIDES, SUPPORT_LINES
 from bot.knowledge.normalize import fold
 
-Lang = Literal["sv", "en"]
+Key = tuple[str, str, str]
+# A crisis unfolds over minutes: help in the inland can take half an hour to arrive, and
+# "he's not moving" or "what do I do?" may come long after the first message. Each message
+# in the crisis starts the window again, so only a quiet half hour ends it.
+CRISIS_WINDOW = dt.timedelta(minutes=30)
+# Below this share of known features the model abstains (the corpus's own acute messages
+# are all above 0.8; "asdfghjkl" is at 0.2).
+MIN_COVERAGE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class SafetyAlert:
-    kind: Literal["emergency", "report"]
+    kind: Literal["emergency", "report", "unsure"]
     # From: violence, weapon, threat, domestic, break_in, fire, accident, medical, suicide,
-    # child, crime_report.
+    # missing, traffic, child, crime_report.
     reasons: frozenset[str]
+    doubt: bool = False  # a report that may also be an emergency: "is anyone in danger?"
 
 
+@cache
+def default_model() -> SafetyModel:
+    return SafetyModel.load()
 
 
-def detect(text: str) -> SafetyAlert | None:
-    """An alert if `text` describes acute danger or a crime to report, else None."""
-    t = fold(text)
-    if not t:
+def detect(text: str, model: SafetyModel | None = None) -> SafetyAlert | None:
+    """An alert if `text` describes acute danger, might, or is a crime to report."""
+    folded = fold(text)
+    if not folded:
         return None
-    now = P.NOW.search(t) is not None
-    unreal = P.UNREAL.search(t) is not None
-    framed = unreal or P.PAST.search(t) is not None or P.HABIT.search(t) is not None
-    hits = {r for r, rx in P.ACUTE if rx.search(t)}
-    # "Nu" overrides a past or general frame for a clear signal ("vad gör polisen, han slår
-    # henne NU"), but a bare topic word needs "now" and no such frame ("hur är det nu").
-    reasons = set(hits) if now or not framed else set()
-    if now and not framed:
-        reasons.update(r for r, rx in P.NEEDS_NOW if rx.search(t))
-    if P.SUICIDE.search(t):
-        reasons.add("suicide")
-    if P.MISSING_CHILD.search(t):
-        reasons.add("child")
-    reasons.update(r for r, rx in P.CRY if rx.search(t))
-    if reasons:
-        return SafetyAlert("emergency", frozenset(reasons | _who(t, reasons)))
-    # A crime signal that is over, hypothetical or hearsay still deserves the report channels.
-    # A hypothetical about anyone at all, with no writer in it, is a question: no report.
-    if unreal and P.GENERIC.search(t) and not P.FIRST_PERSON.search(t):
-        hits -= P.CRIME
-    tip = P.TIP.search(t) is not None and P.TIP_TOPIC.search(t) is not None
-    over = P.PAST_CRIME.search(t) is not None and not unreal
-    seen = P.OBSERVED.search(t) is not None and not unreal
-    if not (hits & P.CRIME or tip or over or seen or P.REPORT.search(t)):
-        return None
-    harmed = bool(hits & P.HARM) or P.HARMED.search(t) is not None
-    return SafetyAlert("report", frozenset({"crime_report", *(_who(t, P.HARM) if harmed else ())}))
+    model = model or default_model()
+    signals = scan(folded)
+    scores = _NO_SCORES
+    # An answer to the bot's own question ("2", "ja", "avbryt") gives a model nothing to
+    # read, nor does gibberish: its prior alone must not say "is anyone in danger?".
+    if not folded.replace(" ", "").isdigit() and folded not in REPLY_WORDS:
+        scored = model.score(features(folded, signals.fired))
+        if scored.coverage >= MIN_COVERAGE:
+            scores = scored
+    return decide(folded, signals, scores, model.thresholds)
 
 
-def _who(t: str, reasons: AbstractSet[str]) -> set[str]:
-    """A partner/family member or a child in a violent situation adds their support line."""
-    if not reasons & P.HARM:
-        return set()
-    found = {"domestic"} if P.DOMESTIC.search(t) else set()
-    return found | {"child"} if P.CHILD.search(t) else found
+_NO_SCORES = Scores(0.0, 0.0, 1.0, "", 0.0)
 
 
-_CALL = {
-    "sv": "**Ring 112 nu** – om någon är i fara eller om det händer just nu.",
-    "en": "**Call 112 now** – if anyone is in danger or if it is happening right now.",
-}
-_EXTRA: tuple[tuple[str, dict[str, str]], ...] = (
-    ("suicide", {
-        "sv": "Prata med någon: **Självmordslinjen 90101**. Råd om vård: **1177 Vårdguiden**.",
-        "en": "Talk to someone: **Självmordslinjen** (suicide helpline) **90101**. "
-              "Health advice: **1177 Vårdguiden**.",
-    }),
-    ("domestic", {
-        "sv": "Våld eller hot från en partner eller närstående: **Kvinnofridslinjen "
-              "020-50 50 50**, gratis och dygnet runt.",
-        "en": "Violence or threats from a partner or family member: **Kvinnofridslinjen** "
-              "(national helpline) **020-50 50 50**, free, around the clock.",
-    }),
-    ("child", {
-        "sv": "Barn och unga kan ringa **Bris 116 111**.",
-        "en": "Children and young people can call **Bris** (children's helpline) **116 111**.",
-    }),
-)
-_NO_ALARM = {
-    "sv": "Den här chatten kan inte larma någon eller skicka hjälp.",
-    "en": "This chat cannot alert anyone or send help.",
-}
-_REPORT_TEXT = {
-    "sv": "Den här chatten är **ingen polisanmälan** och för inte vidare tips.\n\n"
-          "Anmäl eller tipsa via **114 14** eller på [polisen.se](https://polisen.se/) "
-          "(sidorna ”Anmäl” och ”Tipsa polisen”).\n\n"
-          "Pågår det just nu: ring **112**.",
-    "en": "This chat is **not a police report** and does not pass tips on.\n\n"
-          "Report a crime or give a tip via **114 14** or at [polisen.se](https://polisen.se/) "
-          "(the pages ”Anmäl” (report) and ”Tipsa polisen” (tip off the police)).\n\n"
-          "If it is happening right now: call **112**.",
-}
+def decide(folded: str, signals: Signals, scores: Scores,
+           thresholds: dict[str, float]) -> SafetyAlert | None:
+    """Joins the rule vote and the model vote (see the module doc)."""
+    model_kind = {scores.kind}
+    if (signals.cry or scores.acute >= thresholds["emergency"]
+            or (signals.acute and scores.acute >= thresholds["rule_floor"])
+            or (signals.strong and scores.acute >= thresholds["strong_floor"])):
+        reasons = set(signals.acute)
+        if not reasons or scores.kind_p >= thresholds["kind"]:
+            reasons |= model_kind
+        return SafetyAlert("emergency", frozenset(reasons | who(folded, reasons)))
+    doubt = bool(signals.acute) or scores.acute >= thresholds["unsure"]
+    if signals.report or scores.report >= thresholds["report"]:
+        hurt = signals.harmed or (not signals.report and harmed(folded))
+        extra = who(folded, P.HARM) if hurt else set()
+        return SafetyAlert("report", frozenset({"crime_report", *extra}), doubt)
+    if doubt:  # the kinds the patterns saw (the model's guess of a kind is too weak here)
+        return SafetyAlert("unsure", signals.acute)
+    return None
 
 
 def render(alert: SafetyAlert, lang: Lang) -> str:
     """The Markdown reply for `alert`: short, the most urgent line first."""
-    reasons = alert.reasons
-    if not reasons & (P.HARM | {"domestic"}):
-        reasons -= {"child"}  # Bris is for a child at risk of harm, not one who is missing
-    extras = [text[lang] for reason, text in _EXTRA if reason in reasons]
+    extras = [t(key, lang) for key in _support(alert.reasons)]
     # Blank lines: in Markdown a single newline would merge the lines into one paragraph.
     if alert.kind == "report":  # after a crime, a partner or a child still needs the line
-        return "\n\n".join([_REPORT_TEXT[lang], *extras])
-    return "\n\n".join([_CALL[lang], *extras, _NO_ALARM[lang]])
+        head = [t("safety_unsure", lang)] if alert.doubt else []
+        return "\n\n".join([*head, t("safety_report", lang), *extras])
+    if alert.kind == "unsure":
+        return "\n\n".join([t("safety_unsure", lang), t("safety_distress", lang)])
+    return "\n\n".join([t("safety_call", lang), *extras, t("safety_no_alarm", lang)])
+
+
+def _support(reasons: frozenset[str]) -> list[str]:
+    if not reasons & (P.HARM | {"domestic"}):
+        reasons -= {"child"}  # Bris is for a child at risk of harm, not one who is missing
+    return [key for reason, key in SUPPORT_LINES if reason in reasons]
+
+
+def follow_up(reasons: tuple[str, ...], lang: Lang) -> str:
+    """What a message after an emergency gets: 112 again, guidance for the two kinds that
+    came first (an accident where someone is not breathing: both), the support lines."""
+    guides = list(dict.fromkeys(_GUIDE[r] for r in reasons if r in _GUIDE))
+    lines = [t("safety_again", lang), *(t(key, lang) for key in guides[:2])]
+    return "\n\n".join(lines + [t(key, lang) for key in _support(frozenset(reasons))])
+
+
+_GUIDE = dict(GUIDES)
+_PRIORITY = {reason: i for i, (reason, _) in enumerate(GUIDES)}
+
+
+def _in_order(reasons: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(reasons, key=lambda r: (_PRIORITY.get(r, len(_PRIORITY)), r)))
+
+
+def _amend_unsure(alert: SafetyAlert, lang: Lang) -> Callable[[Reply], Reply]:
+    def amend(reply: Reply) -> Reply:
+        if reply.outcome in (Outcome.EMERGENCY, Outcome.REPORT, Outcome.DISTRESS):
+            return reply
+        if reply.outcome is Outcome.UNKNOWN:  # never "I don't know" to someone in distress
+            return Reply(render(alert, lang), Outcome.DISTRESS, lang)
+        lines = [t("safety_unsure", lang), reply.text,
+                 *(t(key, lang) for key in _support(alert.reasons))]
+        return dataclasses.replace(reply, text="\n\n".join(lines))
+    return amend
 
 
 class SafetyCheck:
-    """The first pipeline step: an alert's reply ends the message's way.
+    """The first pipeline step: an alert's reply ends the message's way; an unsure message
+    goes on with "is anyone in danger?" put first on its reply.
 
-    Group messages not meant for the bot get a reply only for acute danger: a report hint
-    there would be noise, a 112 line is not."""
+    Group messages not meant for the bot get a reply only for acute danger, or in a crisis
+    that person started: a report hint there would be noise, a 112 line is not."""
+
+    def __init__(self, model: SafetyModel | None = None, *, window: dt.timedelta =
+                 CRISIS_WINDOW, max_crises: int = 10_000) -> None:
+        self.model = model or default_model()
+        self.window = window
+        self.max_crises = max_crises
+        # Conversation -> (reasons in the order they came, until when): memory only, like
+        # every conversation key.
+        self._crises: OrderedDict[Key, tuple[tuple[str, ...], dt.datetime]] = OrderedDict()
 
     async def __call__(self, turn: Turn) -> Reply | None:
-        alert = detect(turn.text)
-        if alert is None or (alert.kind == "report" and not turn.addressed):
+        alert = detect(turn.text, self.model)
+        key = turn.msg.conversation
+        crisis = self._crisis(key, turn.now)
+        if alert is not None and alert.kind == "emergency":
+            reasons = self._remember(key, alert.reasons, turn.now)
+            if crisis is None:  # the first word of it: short, 112 first
+                return Reply(render(alert, turn.lang), Outcome.EMERGENCY, turn.lang)
+            return self._follow_up(key, reasons, turn)
+        command = turn.text.startswith("/") or fold(turn.text) in CANCEL
+        if crisis is not None and not command and (turn.addressed or alert is not None):
+            return self._follow_up(key, crisis, turn)
+        if alert is None or not turn.addressed or command:  # a command: only 112 stops it
             return None
-        outcome = Outcome.EMERGENCY if alert.kind == "emergency" else Outcome.REPORT
-        return Reply(render(alert, turn.lang), outcome, turn.lang)
+        if alert.kind == "report":
+            return Reply(render(alert, turn.lang), Outcome.REPORT, turn.lang)
+        turn.amend.append(_amend_unsure(alert, turn.lang))
+        return None
+
+    def _follow_up(self, key: Key, reasons: tuple[str, ...], turn: Turn) -> Reply:
+        if P.CALM.search(fold(turn.text)):
+            del self._crises[key]
+            return Reply(t("safety_calm", turn.lang), Outcome.EMERGENCY, turn.lang)
+        self._remember(key, frozenset(), turn.now)
+        return Reply(follow_up(reasons, turn.lang), Outcome.EMERGENCY, turn.lang)
+
+    def _crisis(self, key: Key, now: dt.datetime) -> tuple[str, ...] | None:
+        found = self._crises.get(key)
+        if found is None:
+            return None
+        reasons, until = found
+        if now > until:
+            del self._crises[key]
+            return None
+        return reasons
+
+    def _remember(self, key: Key, reasons: frozenset[str], now: dt.datetime) -> tuple[str, ...]:
+        """Starts or extends the crisis; its reasons, the first ones first."""
+        previous = self._crises.pop(key, ((), now))[0]
+        merged = previous + tuple(r for r in _in_order(reasons) if r not in previous)
+        self._crises[key] = (merged, now + self.window)
+        while len(self._crises) > self.max_crises:
+            self._crises.popitem(last=False)
+        return merged

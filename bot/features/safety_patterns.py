@@ -326,3 +326,19 @@ OBSERVED = _rx(rf"""
     (?:someone|somebody|neighbou?rs?|he|she|(?:a|this|that) (?:guy|man|woman|girl|boy|person
     &|dude)) (?:\w+ ){{0,5}}{_DOING}
 """)
+
+# After an emergency: help has come or the danger is over ("ambulansen är här", "hon andas
+# igen", "we found him"). Ends the emergency's follow-up with a calm word.
+CALM = _rx(r"""
+    (?:ambulansen|polisen|polis|brandkaren|raddningstjansten|hjalpen|dom|de|snuten)
+    & (?:ar|har|e) (?:har|kommit|kommit nu|framme|pa plats|pa vag)
+    (?:andas|vaknat|vaknade|ar vaken) (?:igen|nu)|(?:ar|kanns) lugnt (?:nu|igen)
+    (?:vi )?(?:har )?hitta(?:t|de) (?:honom|henne|dem|dom|barnet|ungen)
+    (?:hon|han|dom|de|barnet) (?:har )?kom(?:mit)? hem|elden ar slackt
+    (?:det var|var bara) (?:ett )?(?:falsklarm|inget|ingenting)
+    (?:the )?(?:ambulance|police|fire brigade|firefighters|help|they) (?:is |are |s |re |has
+    & |have )?(?:here|on the way|on their way|arrived|come)
+    (?:breathing|awake) again|(?:we )?found (?:him|her|them)|(?:came|is|got) (?:back )?home
+    (?:it s|its|it is|all) (?:ok|okay|fine|calm|safe) now|false alarm|fire is out
+""")
+

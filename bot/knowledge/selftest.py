@@ -18,7 +18,8 @@ def self_test(kb: KnowledgeBase) -> list[str]:
     for topic in kb.data.topics:
         for i, example in enumerate(topic.examples):
             where = f"topics[{topic.id}].examples[{i}]"
-            if safety.detect(example) is not None:
+            alert = safety.detect(example)
+            if alert is not None and alert.kind != "unsure":
                 problems.append(f'{where}: "{example}" is taken by the safety check '
                                 "(112 / police report) and never reaches the topic")
                 continue
