@@ -42,8 +42,7 @@ from bot.features.safety_model import (
     features,
     pack,
 )
-from bot.features.safety_rules import Signals, scan
-from bot.knowledge.normalize import fold
+from bot.features.safety_rules import Signals, prepare, scan
 
 CORPUS = Path(__file__).resolve().parent / "safety_corpus"
 C_MAIN = 16.0
@@ -52,8 +51,8 @@ C_NB = 1.0
 MIN_DF = 2  # a feature seen in one message only is noise, not a pattern
 FOLDS = 5
 # What the thresholds are chosen for, on the training split's cross-validation.
-MAX_FALSE_112 = 0.015  # emergencies among hard negatives (the test allows 2%)
-MIN_FIRST_LINE = 0.994  # acute messages with 112 on the reply's first line (the test: 99%)
+MAX_FALSE_112 = 0.0185  # emergencies among hard negatives (the test: 2%, held out)
+MIN_FIRST_LINE = 0.993  # acute messages with 112 on the reply's first line (the test: 99%)
 MAX_FALSE_REPORT = 0.01  # everyday messages sent to the report channels by the model
 
 
@@ -102,7 +101,7 @@ def corpus_digest(folder: Path = CORPUS) -> str:
 def featurize(examples: Sequence[Example]) -> tuple[list[Features], list[Signals]]:
     feats, signals = [], []
     for ex in examples:
-        folded = fold(ex.text)
+        folded = prepare(ex.text)
         sig = scan(folded)
         signals.append(sig)
         feats.append(features(folded, sig.fired))
@@ -181,7 +180,7 @@ def choose_thresholds(examples: Sequence[Example]) -> tuple[dict[str, float], di
         for i in test:
             oof[i] = model.score(feats[i])
     scored = [s for s in oof if s is not None]
-    folded = [fold(ex.text) for ex in examples]
+    folded = [prepare(ex.text) for ex in examples]
     return _search(examples, folded, signals, scored)
 
 
@@ -203,20 +202,21 @@ def _search(examples: Sequence[Example], folded: list[str], signals: list[Signal
         return (cry | (p >= th["emergency"]) | rule & (p >= th["rule_floor"])
                 | strong & (p >= th["strong_floor"]))
 
-    best: tuple[tuple[float, float], dict[str, float]] | None = None
+    allowed: list[tuple[float, dict[str, float]]] = []
     for e in grid:
         for f in (g for g in grid if g <= e):
             for s in (g for g in grid if g <= f):
                 th = {"emergency": e, "rule_floor": f, "strong_floor": s}
                 sent = emergency(th)
-                false = sent[hard].mean()
-                if false > MAX_FALSE_112:
-                    continue
-                key = (sent[acute].mean(), -false)
-                if best is None or key > best[0]:
-                    best = (key, th)
-    assert best is not None, "no thresholds keep false 112 within bounds"
-    th = {**best[1], "kind": 0.6}
+                if sent[hard].mean() <= MAX_FALSE_112:
+                    allowed.append((float(sent[acute].mean()), th))
+    assert allowed, "no thresholds keep false 112 within bounds"
+    # The best recall; where the data can hardly tell choices apart (within 0.2 points),
+    # the one that trusts the patterns most, as a second vote should be trusted.
+    top = max(recall for recall, _ in allowed)
+    th = {**min((th for recall, th in allowed if recall >= top - 0.002),
+                key=lambda th: (th["rule_floor"] + th["strong_floor"], th["emergency"])),
+          "kind": 0.6}
     sent = emergency(th)
     # The unsure band: the highest threshold that still puts 112 first for MIN_FIRST_LINE.
     for u in np.arange(th["emergency"], 0.0, -0.005):
@@ -249,7 +249,7 @@ def evaluate(model: SafetyModel, examples: Sequence[Example]) -> dict[str, float
     """The held-out figures: acute recall (112 reply; 112 on the first line), false 112 and
     false unsure on hard negatives and on everyday messages, report recall."""
     feats, signals = featurize(examples)
-    got = [_kind(decide(fold(ex.text), sig, model.score(f), model.thresholds))
+    got = [_kind(decide(prepare(ex.text), sig, model.score(f), model.thresholds))
            for ex, f, sig in zip(examples, feats, signals, strict=True)]
 
     def share(label: str, test, kinds: tuple[str, ...]) -> float:

@@ -29,7 +29,7 @@ from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.features import safety_patterns as P
 from bot.features.safety_model import SafetyModel, Scores, features
-from bot.features.safety_rules import Signals, harmed, scan, who
+from bot.features.safety_rules import Signals, harmed, prepare, scan, who
 from bot.features.safety_texts import GUIDES, SUPPORT_LINES
 from bot.knowledge.normalize import fold
 
@@ -59,7 +59,7 @@ def default_model() -> SafetyModel:
 
 def detect(text: str, model: SafetyModel | None = None) -> SafetyAlert | None:
     """An alert if `text` describes acute danger, might, or is a crime to report."""
-    folded = fold(text)
+    folded = prepare(text)
     if not folded:
         return None
     model = model or default_model()

@@ -342,3 +342,13 @@ CALM = _rx(r"""
     (?:it s|its|it is|all) (?:ok|okay|fine|calm|safe) now|false alarm|fire is out
 """)
 
+
+# Emojis that carry the danger in a message written with few words ("🔥🔥 ladan", "🚑
+# snälla"), as the words `fold` would otherwise drop them for. Faces stay out: "💀" and
+# "😭" are as often laughter as fear.
+EMOJI_WORDS = {
+    "🔥": "eld", "🚒": "brandkaren", "🧯": "brand", "🚑": "ambulans", "🚓": "polis",
+    "👮": "polis", "🚨": "larm", "🆘": "hjalp", "🔪": "kniv", "🗡": "kniv", "🔫": "pistol",
+    "💊": "tabletter", "🩸": "blod", "🧊": "is", "🌊": "vatten", "🚗": "bil", "🚙": "bil",
+    "👊": "slag", "💥": "krock", "🤕": "skadad",
+}

@@ -13,10 +13,12 @@ are never vetoed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from bot.features import safety_patterns as P
+from bot.knowledge.normalize import fold
 
 Verdict = Literal["emergency", "report"]
 
@@ -33,6 +35,14 @@ class Signals:
     cry: bool  # the whole message is a cry for help ("BRAND!!", "polis snabbt"): 112, always
     report: bool  # the rules call it a crime to report or a tip
     harmed: bool  # a report where someone was hurt or threatened
+
+
+_EMOJI = re.compile("|".join(map(re.escape, P.EMOJI_WORDS)))
+
+
+def prepare(text: str) -> str:
+    """The folded text the safety check reads: `fold`, with emergency emojis as words."""
+    return fold(_EMOJI.sub(lambda m: f" {P.EMOJI_WORDS[m.group()]} ", text))
 
 
 def scan(t: str) -> Signals:
