@@ -108,3 +108,27 @@ async def test_invite_is_accepted_and_own_and_notice_events_ignored(
     # The notice came first and got no answer: the only reply is to "knark".
     await anna.sync()
     assert len(anna.notices(room)) == 1
+
+
+async def test_an_emergency_in_an_encrypted_dm_stays_one(
+        start_bot: StartBot, make_user: MakeUser) -> None:
+    """112 first, then the next message read in its light; in a group room a cry gets 112
+    without the bot being addressed."""
+    bot = await start_bot()
+    anna = await make_user("anna")
+    room = await anna.dm(bot.user_id, encrypted=True)
+    await anna.send(room, "bilen har voltat i diket vid Gafsele och föraren rör sig inte")
+    [first] = await anna.wait_for_replies(room, 1, timeout=30)
+    assert first["encrypted"] and first["content"]["body"].startswith("Ring 112 nu")
+    await anna.send(room, "vad ska jag göra nu??")
+    [second] = await anna.wait_for_replies(room, 1, timeout=30)
+    body = second["content"]["body"]
+    assert body.startswith("Ring 112") and "Flytta inte en skadad person" in body
+    assert "<strong>Ring 112</strong>" in second["content"]["formatted_body"]
+
+    erik = await make_user("erik")
+    group = await erik.group_room([bot.user_id])
+    await erik.wait_for_member(group, bot.user_id)
+    await erik.send(group, "det brinner i ladan hos grannen, lågorna slår upp ur taket")
+    [alarm] = await erik.wait_for_replies(group, 1, timeout=30)
+    assert alarm["content"]["body"].startswith("Ring 112 nu")
