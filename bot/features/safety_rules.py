@@ -13,7 +13,6 @@ are never vetoed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,26 +36,26 @@ class Signals:
     harmed: bool  # a report where someone was hurt or threatened
 
 
-_EMOJI = re.compile("|".join(map(re.escape, P.EMOJI_WORDS)))
+_EMOJI = str.maketrans({emoji: f" {word} " for emoji, word in P.EMOJI_WORDS.items()})
 
 
 def prepare(text: str) -> str:
     """The folded text the safety check reads: `fold`, with emergency emojis as words."""
-    return fold(_EMOJI.sub(lambda m: f" {P.EMOJI_WORDS[m.group()]} ", text))
+    return fold(text.translate(_EMOJI))
 
 
 def scan(t: str) -> Signals:
-    """All pattern signals of folded text `t`."""
-    fired: set[str] = set()
-    for name, rx in _FLAGS:
-        if rx.search(t):
-            fired.add(name)
+    """The pattern signals of folded text `t`. The frames (now, past, hypothetical, habit)
+    are read only where there is a danger or a crime for them to frame."""
+    fired = {name for name, rx in _FLAGS if rx.search(t)}
     hits = {r for r, rx in P.ACUTE if rx.search(t)}
     fired.update("acute:" + r for r in hits)
     needs_now = {r for r, rx in P.NEEDS_NOW if rx.search(t)}
     fired.update("topic:" + r for r in needs_now)
     cries = {r for r, rx in P.CRY if rx.search(t)}
     fired.update("cry:" + r for r in cries)
+    if hits or needs_now or "past_crime" in fired or "observed" in fired:
+        fired.update(name for name, rx in _FRAMES if rx.search(t))
 
     now, unreal = "now" in fired, "unreal" in fired
     framed = unreal or "past" in fired or "habit" in fired
@@ -103,7 +102,7 @@ def who(t: str, reasons: frozenset[str] | set[str]) -> set[str]:
 
 
 _FLAGS = (
-    ("now", P.NOW), ("past", P.PAST), ("unreal", P.UNREAL), ("habit", P.HABIT),
     ("suicide", P.SUICIDE), ("missing_child", P.MISSING_CHILD), ("report", P.REPORT),
     ("tip", P.TIP), ("past_crime", P.PAST_CRIME), ("observed", P.OBSERVED),
 )
+_FRAMES = (("now", P.NOW), ("past", P.PAST), ("unreal", P.UNREAL), ("habit", P.HABIT))
