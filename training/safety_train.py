@@ -252,7 +252,7 @@ def evaluate(model: SafetyModel, examples: Sequence[Example]) -> dict[str, float
     got = [_kind(decide(prepare(ex.text), sig, model.score(f), model.thresholds))
            for ex, f, sig in zip(examples, feats, signals, strict=True)]
 
-    def share(label: str, test, kinds: tuple[str, ...]) -> float:
+    def share(test, kinds: tuple[str, ...]) -> float:
         picked = [g for ex, g in zip(examples, got, strict=True) if test(ex)]
         return round(sum(g in kinds for g in picked) / max(1, len(picked)), 4)
 
@@ -270,16 +270,16 @@ def evaluate(model: SafetyModel, examples: Sequence[Example]) -> dict[str, float
 
     return {
         "n": len(examples),
-        "acute_recall_112": share("acute", is_acute, ("emergency",)),
-        "acute_first_line_112": share("acute", is_acute, ("emergency", "unsure", "doubt")),
-        "hard_false_112": share("hard", is_hard, ("emergency",)),
-        "hard_unsure": share("hard", is_hard, ("unsure", "doubt")),
-        "everyday_false_112": share("other", is_everyday, ("emergency",)),
-        "everyday_unsure": share("other", is_everyday, ("unsure", "doubt")),
-        "everyday_report": share("other", is_everyday, ("report", "doubt")),
-        "hard_report": share("hard", is_hard, ("report", "doubt")),
-        "report_recall": share("report", is_report, ("report", "doubt")),
-        "report_as_112": share("report", is_report, ("emergency",)),
+        "acute_recall_112": share(is_acute, ("emergency",)),
+        "acute_first_line_112": share(is_acute, ("emergency", "unsure", "doubt")),
+        "hard_false_112": share(is_hard, ("emergency",)),
+        "hard_unsure": share(is_hard, ("unsure", "doubt")),
+        "everyday_false_112": share(is_everyday, ("emergency",)),
+        "everyday_unsure": share(is_everyday, ("unsure", "doubt")),
+        "everyday_report": share(is_everyday, ("report", "doubt")),
+        "hard_report": share(is_hard, ("report", "doubt")),
+        "report_recall": share(is_report, ("report", "doubt")),
+        "report_as_112": share(is_report, ("emergency",)),
     }
 
 

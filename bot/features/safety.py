@@ -164,14 +164,15 @@ class SafetyCheck:
         alert = detect(turn.text, self.model)
         key = turn.msg.conversation
         crisis = self._crisis(key, turn.now)
+        plain = fold(turn.text)
         if alert is not None and alert.kind == "emergency":
             reasons = self._remember(key, alert.reasons, turn.now)
             if crisis is None:  # the first word of it: short, 112 first
                 return Reply(render(alert, turn.lang), Outcome.EMERGENCY, turn.lang)
-            return self._follow_up(key, reasons, turn)
-        command = turn.text.startswith("/") or fold(turn.text) in CANCEL
+            return self._follow_up(key, reasons, turn, plain)
+        command = turn.text.startswith("/") or plain in CANCEL
         if crisis is not None and not command and (turn.addressed or alert is not None):
-            return self._follow_up(key, crisis, turn)
+            return self._follow_up(key, crisis, turn, plain)
         if alert is None or not turn.addressed or command:  # a command: only 112 stops it
             return None
         if alert.kind == "report":
@@ -179,8 +180,9 @@ class SafetyCheck:
         turn.amend.append(_amend_unsure(alert, turn.lang))
         return None
 
-    def _follow_up(self, key: Key, reasons: tuple[str, ...], turn: Turn) -> Reply:
-        if P.CALM.search(fold(turn.text)):
+    def _follow_up(self, key: Key, reasons: tuple[str, ...], turn: Turn,
+                   plain: str) -> Reply:
+        if P.CALM.search(plain):
             del self._crises[key]
             return Reply(t("safety_calm", turn.lang), Outcome.EMERGENCY, turn.lang)
         self._remember(key, frozenset(), turn.now)
