@@ -21,7 +21,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/python -m bot $(ARGS)
 
-test: $(VENV)/.installed-dev
+# The Element-like resident of the Matrix tests (matrix-js-sdk with Rust crypto), from npm.
+ELEMENT := tests/matrix/element
+$(ELEMENT)/node_modules/.package-lock.json: $(ELEMENT)/package-lock.json
+	cd $(ELEMENT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed-dev $(ELEMENT)/node_modules/.package-lock.json
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 	$(BIN)/ruff check bot tests bench training

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Config, ConfigError, load_config
 from bot.core.clock import Clock, FixedClock, SystemClock
@@ -21,6 +22,9 @@ from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.logs import setup_logging
 from bot.store import open_store
+
+if TYPE_CHECKING:
+    from bot.transports.matrix.cross_signing import Result
 
 log = logging.getLogger("bot")
 
@@ -92,8 +96,14 @@ def _parser() -> argparse.ArgumentParser:
                        help="count the retention from this date instead of today")
     sub.add_parser("check", parents=[common], help="validate and self-test the knowledge base",
                    description="Validate the configuration and the knowledge base and run "
-                   "the self-test (every example question must land on its own topic). "
+                   "the self-test (every example question must land on its own topic); with "
+                   "Matrix configured, read the bot's published cross-signing keys. "
                    "Exit 0 when clean, 1 with one line per problem.")
+    matrix = sub.add_parser("matrix", parents=[common], help="the bot's Matrix identity",
+                            description="Operator commands for the bot's Matrix account.")
+    matrix.add_argument("action", choices=["reset-identity"],
+                        help="reset-identity: publish new cross-signing keys in place of "
+                        "whatever the homeserver holds (needs matrix.password)")
     return parser
 
 
@@ -229,11 +239,48 @@ def _check(args: argparse.Namespace) -> int:
     except KnowledgeError as exc:
         return _fail(problems + exc.problems)
     problems.extend(self_test(kb))
+    note = None
+    if not problems and config.matrix is not None:
+        result = asyncio.run(_matrix_identity(config))
+        if result.problem:
+            problems.append(result.problem)
+        note = result.line
     if problems:
         return _fail(problems)
     examples = sum(len(t.examples) for t in kb.data.topics)
     print(f"{folder}: ok: {len(kb.topics)} topics, {examples} example questions, "
           f"{len(kb.periods)} periods, {len(kb.promise_index)} promises")
+    if note:
+        print(note)
+    return 0
+
+
+def _store_exists(url: str) -> bool:
+    """A SQLite file that is not there holds no session: do not create one to look."""
+    return not url.startswith("sqlite:///") or Path(url[len("sqlite:///"):]).exists()
+
+
+async def _matrix_identity(config: Config, reset: bool = False) -> Result:
+    from bot.transports.matrix.admin import identity
+
+    assert config.matrix is not None
+    url = config.store_url
+    if not _store_exists(url):
+        return await identity(config.matrix, config.data_dir, None, reset=reset)
+    async with open_store(url) as store:
+        return await identity(config.matrix, config.data_dir, store, reset=reset)
+
+
+def _matrix(args: argparse.Namespace) -> int:
+    from bot.transports.matrix.cross_signing import State
+
+    config = load_config(args.config)
+    if config.matrix is None:
+        return _fail(["matrix: not configured (no `matrix:` section)"])
+    result = asyncio.run(_matrix_identity(config, reset=True))
+    if result.state is not State.OK:
+        return _fail([result.line])
+    print(result.line)
     return 0
 
 
@@ -248,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "check":
             return _check(args)
+        if command == "matrix":
+            return _matrix(args)
         if command == "ask":
             return asyncio.run(_ask(args))
         if command == "export":

@@ -70,6 +70,9 @@ class MatrixSettings(Section):
     device_id: str = "MEDBORGARBOT"
     display_name: str | None = "Medborgarbot"
     encryption: bool = True
+    # Publish cross-signing keys and sign the bot's device: Element shares room keys only
+    # with cross-signed devices (MSC4153). Off only to show what happens without.
+    cross_signing: bool = True
     pickle_key: str | None = None
     allowed_servers: list[str] = []  # empty: accept invites from any homeserver
     catch_up_minutes: int = Field(default=60, ge=0)  # answer what arrived while down

@@ -37,6 +37,10 @@ async def health(store: Store, transports: list[Any]) -> tuple[bool, str]:
     down = [type(t).__name__ for t in transports if not t.connected]
     if down:
         return False, "not connected: " + ", ".join(down)
+    # Running, but some residents cannot be served until an operator acts.
+    problems = [p for p in (getattr(t, "problem", None) for t in transports) if p]
+    if problems:
+        return False, "; ".join(problems)
     return True, "ok"
 
 

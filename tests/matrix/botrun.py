@@ -20,6 +20,7 @@ from bot.core.outbox import Outbox
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store import Store, open_store
 from bot.transports.matrix.courier import MatrixCourier
+from bot.transports.matrix.session import CREDENTIALS
 from bot.transports.matrix.transport import MatrixTransport
 from tests.matrix.synapse import SynapseServer
 
@@ -56,7 +57,7 @@ class InProcessBot:
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self.store = open_store(f"sqlite:///{self.workdir / 'bot.db'}")
+        self.store = self.open_store()
         await self.store.open()
         holder = KnowledgeHolder.load(ROOT / "knowledge")
         self.outbox = Outbox()
@@ -65,6 +66,24 @@ class InProcessBot:
                                          self.clock)
         self.outbox.register("matrix", MatrixCourier(self.transport))
         self.task = asyncio.create_task(self.transport.run())
+
+    def open_store(self) -> Store:
+        return open_store(f"sqlite:///{self.workdir / 'bot.db'}")
+
+    async def wait_connected(self, within: float = 60) -> None:
+        """Until the first sync has answered (the identity check runs before it)."""
+        deadline = asyncio.get_running_loop().time() + within
+        while not (self.transport is not None and self.transport.connected):
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError("the bot did not connect")
+            await asyncio.sleep(0.05)  # polling a condition with a deadline
+
+    async def new_device(self, device_id: str) -> None:
+        """Before the next start: forget the kept session, so that the bot logs in again
+        as a new device (as after a lost data folder or a deliberate re-login)."""
+        async with self.open_store() as store:
+            await store.delete_value(CREDENTIALS)
+        self.settings = self.settings.model_copy(update={"device_id": device_id})
 
     async def stop(self) -> None:
         if self.transport and self.task:

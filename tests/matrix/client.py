@@ -50,6 +50,20 @@ class Received(TypedDict):
     ts: int  # origin_server_ts, ms
 
 
+async def key_upkeep(client: AsyncClient) -> None:
+    """What nio's sync_forever does after a sync: without it, key rotation and new devices
+    break."""
+    if client.olm is None:
+        return
+    if client.should_upload_keys:
+        await client.keys_upload()
+    if client.should_query_keys:
+        await client.keys_query()
+    if client.should_claim_keys:
+        await client.keys_claim(client.get_users_for_key_claiming())
+    await client.send_to_device_messages()
+
+
 class TestUser:
     """A logged-in nio client with helpers to create rooms, send and wait for messages."""
 
@@ -107,14 +121,7 @@ class TestUser:
             response = await self.client.sync(timeout=timeout_ms, sync_filter=SYNC_FILTER)
         if not isinstance(response, SyncResponse):
             raise RuntimeError(f"sync of {self.user_id} failed: {response}")
-        if self.client.olm:
-            if self.client.should_upload_keys:
-                await self.client.keys_upload()
-            if self.client.should_query_keys:
-                await self.client.keys_query()
-            if self.client.should_claim_keys:
-                await self.client.keys_claim(self.client.get_users_for_key_claiming())
-            await self.client.send_to_device_messages()
+        await key_upkeep(self.client)
         for room_id, info in response.rooms.join.items():
             for event in info.timeline.events:
                 self._record(room_id, event)

@@ -70,6 +70,15 @@ async def _log_in_once(client: AsyncClient, settings: MatrixSettings,
             await state.delete_value(CREDENTIALS)
     if settings.access_token:
         client.restore_login(settings.user_id, settings.device_id, settings.access_token)
+        # A token belongs to one device: use that one, whatever device_id says.
+        who = await client.whoami()
+        if isinstance(who, WhoamiError):
+            if who.status_code in ("M_UNKNOWN_TOKEN", "M_MISSING_TOKEN"):
+                raise MatrixSetupError("matrix: the homeserver does not accept the "
+                                       "configured access_token")
+            raise OSError(f"whoami: {who.status_code}")
+        if who.device_id and who.device_id != client.device_id:
+            client.restore_login(settings.user_id, who.device_id, settings.access_token)
         return True
     response = await client.login(settings.password or "", device_name="medborgarbot")
     if isinstance(response, LoginError):

@@ -28,6 +28,7 @@ from nio import (
     RoomMemberEvent,
     RoomMessage,
     RoomMessagesResponse,
+    RoomSendResponse,
     SyncError,
     SyncResponse,
 )
@@ -41,17 +42,14 @@ from bot.transports.matrix.content import reply_content
 from bot.transports.matrix.inbound import Addressing, Inbound, inbound, relations
 from bot.transports.matrix.link import NETWORK_ERRORS, Link
 from bot.transports.matrix.session import log_in, make_client
+from bot.transports.matrix.texts import both
+from bot.transports.matrix.trust import CANCEL, Trust
 
 log = logging.getLogger("bot.matrix")
 TOKEN = "matrix:next_batch"
 FIRST_START = "matrix:first_start"
 DECRYPT_GRACE = dt.timedelta(seconds=10)  # room keys may arrive a sync or two late
 LEDGER_DAYS = 7  # handled events are remembered well past any catch-up window
-# The language of a message nobody could read is unknown: say it in both.
-UNREADABLE = ("Jag kunde inte läsa ditt krypterade meddelande. Skicka det gärna igen om en "
-              "stund. Vid akut fara: ring **112**.\n\n"
-              "I could not read your encrypted message. Please send it again in a moment. "
-              "In acute danger: call **112**.")
 
 
 class MatrixTransport:
@@ -68,6 +66,7 @@ class MatrixTransport:
                          on_restore=on_reconnect)
         self.addressing = Addressing(settings.user_id, settings.display_name)
         self.client: AsyncClient | None = None
+        self.trust = Trust(settings, data_dir / "matrix")
         self._sent: OrderedDict[str, None] = OrderedDict()  # our recent event ids
         self._undecrypted: dict[str, tuple[MatrixRoom, MegolmEvent, dt.datetime]] = {}
         self._not_before: dt.datetime | None = None
@@ -79,12 +78,18 @@ class MatrixTransport:
     def connected(self) -> bool:
         return self.link.up
 
+    @property
+    def problem(self) -> str | None:
+        """A problem the operator must solve while the bot runs on (for /healthz)."""
+        return self.trust.problem
+
     def stop(self) -> None:
         """Stop syncing; replies in flight are finished first."""
         self._stopping.set()
 
     async def run(self) -> None:
         self.client = client = make_client(self.settings, self.data_dir)
+        self.trust.bind(client)
         try:
             if not await log_in(client, self.settings, self.state, self.link):
                 return
@@ -102,6 +107,7 @@ class MatrixTransport:
                 await client.keys_upload()
         except NETWORK_ERRORS:
             pass  # the sync loop deals with an unreachable homeserver
+        await self.trust.check(client)  # before the first sync: Element must trust replies
 
     async def _loop(self, client: AsyncClient) -> None:
         token = await self.state.get_value(TOKEN)
@@ -138,7 +144,8 @@ class MatrixTransport:
                     full_state: bool) -> SyncResponse | None:
         while not self._stopping.is_set():
             request = asyncio.ensure_future(client.sync(
-                timeout=30_000, sync_filter=sync_filter, since=token, full_state=full_state))
+                timeout=self._poll_ms(), sync_filter=sync_filter, since=token,
+                full_state=full_state))
             stop = asyncio.ensure_future(self._stopping.wait())
             await asyncio.wait({request, stop}, return_when=asyncio.FIRST_COMPLETED)
             stop.cancel()
@@ -163,6 +170,15 @@ class MatrixTransport:
             return response
         return None
 
+    def _poll_ms(self) -> int:
+        """The long-poll of a sync: shorter while an event waits for its room key, so that
+        its sender hears at the end of the grace, not at the end of an idle 30 s poll."""
+        if not self._undecrypted:
+            return 30_000
+        now = self.clock.now()
+        due = min(seen + DECRYPT_GRACE for _, _, seen in self._undecrypted.values())
+        return int(min(30.0, max(1.0, (due - now).total_seconds())) * 1000)
+
     async def _prune(self) -> None:
         """Forget handled events after a week, at most once an hour."""
         now = self.clock.now()
@@ -183,6 +199,7 @@ class MatrixTransport:
                 await client.keys_claim(client.get_users_for_key_claiming())
         except NETWORK_ERRORS:
             pass  # tried again after the next sync
+        await self.trust.check(client)  # only when the first check could not finish
 
     async def _batch(self, client: AsyncClient, response: SyncResponse,
                      since: str | None) -> None:
@@ -277,7 +294,11 @@ class MatrixTransport:
         key = self._key(event)
         if await self.state.event_state(key) is not None:
             return  # answered (or given up on) before a restart
-        _, reply_to, _ = relations(event.source.get("content", {}))
+        content = event.source.get("content", {})
+        if self.trust.is_request(content, client.user_id):
+            await self._decline_verification(client, room, event, key)
+            return
+        _, reply_to, _ = relations(content)
         got = inbound(room, event, self.addressing, reply_to in self._sent)
         reply = await self._answer(client, room, got) if got else None
         if reply is not None and got is not None:
@@ -315,24 +336,42 @@ class MatrixTransport:
             return
         now = self.clock.now()
         seen = self._undecrypted.get(event.event_id)
+        withheld = event.session_id in self.trust.withheld
         if seen is None:
             log.warning("matrix: an event could not be decrypted yet; asking for its key")
-            self._undecrypted[event.event_id] = (room, event, now)
-            with contextlib.suppress(Exception):  # already requested, or homeserver away
-                await client.request_room_key(event)
-            return
-        if now - seen[2] < DECRYPT_GRACE:
+            seen = self._undecrypted[event.event_id] = (room, event, now)
+            if not withheld:
+                with contextlib.suppress(Exception):  # already requested, or server away
+                    await client.request_room_key(event)
+        # A key its sender withheld (Element: an unverified device) will not come.
+        if now - seen[2] < DECRYPT_GRACE and not withheld:
             return
         del self._undecrypted[event.event_id]
         key = self._key(event)
         if await self.state.event_state(key) is not None or not self._recent(event):
             return
         log.warning("matrix: gave up decrypting an event; told the sender")
-        content = reply_content(UNREADABLE, reply_to=event.event_id, thread_root=None,
+        content = reply_content(both("matrix_unreadable"), reply_to=event.event_id,
+                                thread_root=None,
                                 mention=None if room.member_count <= 2 else event.sender)
         await outbound.send(client, self.link, room.room_id, content,
                             outbound.txn_id(event.event_id))
         await self.state.set_event_state(key, "undecryptable", self.clock.now())
+
+    async def _decline_verification(self, client: AsyncClient, room: MatrixRoom,
+                                    event: Any, key: str) -> None:
+        """Element's "Verify" in a DM: cancel the request, and say why in the chat."""
+        log.info("matrix: declined a verification request in a room (not supported)")
+        await outbound.persist(
+            self.link, lambda: client.room_send(
+                room.room_id, CANCEL, self.trust.cancel_content(event.event_id),
+                tx_id=outbound.txn_id(event.event_id + CANCEL), ignore_unverified_devices=True),
+            RoomSendResponse, "declining a verification")
+        content = reply_content(both("matrix_no_verification"), reply_to=event.event_id,
+                                thread_root=None, mention=None)
+        await outbound.send(client, self.link, room.room_id, content,
+                            outbound.txn_id(event.event_id))
+        await self.state.set_event_state(key, "answered", self.clock.now())
 
     def _remember(self, event_id: str) -> None:
         self._sent[event_id] = None
