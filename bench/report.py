@@ -52,9 +52,10 @@ def generate(kb: KnowledgeBase, n: int, seed: int = 11
         kind = rng.choice(types)
         units = UNITS.get(kind.id, {"st": (1, 5)})
         counts = {u: rng.randint(lo, hi) for u, (lo, hi) in units.items()}
+        place, day = rng.choice(places), START + dt.timedelta(days=rng.randrange(days))
+        served = kb.serves(kind.id, day, place)
         activities.append(Activity(
-            kind=kind.id, promise=kind.promise, place=rng.choice(places),
-            day=START + dt.timedelta(days=rng.randrange(days)),
+            kind=kind.id, promise=served[1].id if served else None, place=place, day=day,
             counts={u: v for u, v in counts.items() if v}, note=f"anteckning {i}",
             author="@polis:example.org", id=i + 1))
     booking = kb.data.booking

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import datetime as dt
 import html
 import json
 import os
@@ -37,6 +38,7 @@ from bot.core.clock import SystemClock  # noqa: E402
 from bot.knowledge.holder import KnowledgeHolder  # noqa: E402
 from bot.store import open_store  # noqa: E402
 from bot.transports.teams import TIMEOUT_TEXT, TeamsWebhook, sign  # noqa: E402
+from bot.transports.teams_text import to_teams_html  # noqa: E402
 
 SECRET_ENV = "WEBHOOK_LOAD_SECRET"  # the child gets the key here, not on its command line
 DEADLINE = 300.0  # the whole run stops by itself after this many seconds
@@ -50,7 +52,9 @@ def questions() -> list[str]:
 def body(question: str, sender: str, n: int) -> bytes:
     channel = "19:benchchannel@thread.tacv2"
     return json.dumps({
-        "type": "message", "id": f"bench-{n}", "timestamp": "2026-11-28T11:00:00.000Z",
+        # Stamped now: the webhook refuses a request stamped outside its replay window.
+        "type": "message", "id": f"bench-{n}",
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
         "serviceUrl": "https://smba.trafficmanager.net/emea/", "channelId": "msteams",
         "from": {"id": f"29:{sender}", "name": "Bench", "aadObjectId": sender},
         "conversation": {"isGroup": True, "conversationType": "channel",
@@ -103,7 +107,7 @@ async def load(port: int, key: bytes, requests: int, clients: int) -> None:
             errors[f"status {status}"] = errors.get(f"status {status}", 0) + 1
         elif not (isinstance(reply, dict) and reply.get("type") == "message"
                   and isinstance(reply.get("text"), str) and reply["text"]
-                  and reply["text"] != TIMEOUT_TEXT):
+                  and reply["text"] != to_teams_html(TIMEOUT_TEXT)):
             errors["bad body"] = errors.get("bad body", 0) + 1
         return elapsed
 

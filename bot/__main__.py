@@ -2,6 +2,10 @@
 
 With no arguments (and no config.yaml) it starts the local terminal chat on the shipped
 knowledge base.
+
+Every mistake ends in one line on stderr and exit status 1 (argparse's own usage errors
+too), never a traceback: a date out of range, a period too long, an output file that
+cannot be written, a full disk.
 """
 
 from __future__ import annotations
@@ -10,10 +14,9 @@ import argparse
 import asyncio
 import datetime as dt
 import logging
-import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from bot.config import Config, ConfigError, load_config
 from bot.core.clock import Clock, FixedClock, SystemClock
@@ -21,12 +24,28 @@ from bot.core.messages import IncomingMessage
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.logs import setup_logging
+from bot.outfile import OutputError, os_problem, silence_stdout, write_output
 from bot.store import open_store
 
 if TYPE_CHECKING:
     from bot.transports.matrix.cross_signing import Result
 
 log = logging.getLogger("bot")
+
+
+# `--today` moves the bot's clock: every feature then counts days, weeks and years from it,
+# which needs room on both sides of the date (date.min and date.max are not days anyone
+# means). Report and export periods may be any date: they only bound a query.
+EARLIEST_TODAY = dt.date(1900, 1, 1)
+LATEST_TODAY = dt.date(2199, 12, 31)
+MAX_REPORT_YEARS = 30  # one row a month per promise: longer is megabytes of empty months
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one line and exit status 1 for a usage error, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(1, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _date(value: str) -> dt.date:
@@ -36,8 +55,24 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+def _today(value: str) -> dt.date:
+    day = _date(value)
+    if not EARLIEST_TODAY <= day <= LATEST_TODAY:
+        raise argparse.ArgumentTypeError(
+            f"{value}: choose a day from {EARLIEST_TODAY} to {LATEST_TODAY}")
+    return day
+
+
+def _sender(value: str) -> str:
+    """An id to act as: printable text (bytes that are not UTF-8 come as lone surrogates,
+    which no store or hash can take)."""
+    if not value or len(value) > 255 or not value.isprintable():
+        raise argparse.ArgumentTypeError(f"not a usable id: {value!a}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m bot",
         description="medborgarbot: answers residents about the police's and the "
                     "municipality's citizen promise (medborgarlöfte).",
@@ -52,9 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--log-format", choices=["text", "json"], default="text",
                         help="human-readable lines (default) or one JSON object a line")
     talk = argparse.ArgumentParser(add_help=False)
-    talk.add_argument("--as", dest="sender", default="local", metavar="ID",
+    talk.add_argument("--as", dest="sender", type=_sender, default="local", metavar="ID",
                       help="act as this sender id (default: local)")
-    talk.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+    talk.add_argument("--today", type=_today, metavar="YYYY-MM-DD",
                       help="pretend today is this date (to see time-aware answers)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", parents=[common], help="run the configured transports "
@@ -92,8 +127,9 @@ def _parser() -> argparse.ArgumentParser:
     purge = sub.add_parser("purge", parents=[common], help="delete feedback past its retention",
                    description="Delete feedback older than feedback.retention_months "
                    "(default 24); the running bot also does this once a day.")
-    purge.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
-                       help="count the retention from this date instead of today")
+    purge.add_argument("--today", type=_today, metavar="YYYY-MM-DD",
+                       help="count the retention from this date (not after today) instead "
+                       "of today")
     sub.add_parser("check", parents=[common], help="validate and self-test the knowledge base",
                    description="Validate the configuration and the knowledge base and run "
                    "the self-test (every example question must land on its own topic); with "
@@ -140,9 +176,11 @@ async def _chat(args: argparse.Namespace,
     outbox.register("matrix", courier)
     async with open_store(config.store_url) as store:
         bot = build_bot(config, _clock(args), holder, store, outbox)
-        await run_console(bot.handle, sender=getattr(args, "sender", "local"))
-        await outbox.drain()
-        await bot.close()
+        try:
+            await run_console(bot.handle, sender=getattr(args, "sender", "local"))
+        finally:  # also when the output fails: what is being saved is saved
+            await outbox.drain()
+            await bot.close()
     return 0
 
 
@@ -177,6 +215,8 @@ async def _export(args: argparse.Namespace) -> int:
     import io
 
     config = load_config(args.config)
+    if args.start and args.end and args.end < args.start:
+        return _fail([f"--from {args.start} is after --to {args.end}"])
     async with open_store(config.store_url) as store:
         entries = await store.list_feedback(args.start, args.end)
     buffer = io.StringIO()
@@ -186,7 +226,7 @@ async def _export(args: argparse.Namespace) -> int:
         writer.writerow([e.category, e.area, e.text, e.rating or "", e.day.isoformat(),
                          e.granularity, e.lang])
     if args.out:
-        args.out.write_text(buffer.getvalue(), encoding="utf-8")
+        write_output(args.out, buffer.getvalue())
         print(f"{len(entries)} feedback entries written to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(buffer.getvalue())
@@ -196,20 +236,28 @@ async def _export(args: argparse.Namespace) -> int:
 async def _report(args: argparse.Namespace) -> int:
     from bot.features.reporting import FOLLOW_UP_DAYS, report
 
-    config, holder = _load(args)
     today = SystemClock().now().date()
     end = args.end or today
-    start = args.start or end - dt.timedelta(days=FOLLOW_UP_DAYS - 1)
+    start = args.start or _days_before(end, FOLLOW_UP_DAYS - 1)
     if end < start:
         return _fail([f"--from {start} is after --to {end}"])
+    if (end.year - start.year) * 12 + end.month - start.month >= MAX_REPORT_YEARS * 12:
+        return _fail([f"--from {start} --to {end}: a report covers at most "
+                      f"{MAX_REPORT_YEARS} years; choose a shorter period"])
+    config, holder = _load(args)
     async with open_store(config.store_url) as store:
         text = await report(holder, store, start, end, args.format, args.lang, today)
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        write_output(args.out, text)
         print(f"report written to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
+
+
+def _days_before(day: dt.date, days: int) -> dt.date:
+    """`days` before `day`, or the first day there is."""
+    return day - dt.timedelta(days=days) if day.toordinal() > days else dt.date.min
 
 
 async def _purge(args: argparse.Namespace) -> int:
@@ -217,6 +265,11 @@ async def _purge(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     months = config.feedback.retention_months
+    today = SystemClock().now().date()
+    if args.today and args.today > today:
+        # Counting from a later day would delete entries before their retention ends.
+        return _fail([f"--today {args.today} is after today ({today}): that would delete "
+                      "feedback before its retention ends"])
     async with open_store(config.store_url) as store:
         removed = await purge(store, _clock(args), months)
     print(f"removed {removed} feedback entries older than {months} months")
@@ -293,23 +346,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = _parser().parse_args(["run", *(argv or [])])
     try:
-        if command == "check":
-            return _check(args)
-        if command == "matrix":
-            return _matrix(args)
-        if command == "ask":
-            return asyncio.run(_ask(args))
-        if command == "export":
-            return asyncio.run(_export(args))
-        if command == "purge":
-            return asyncio.run(_purge(args))
-        if command == "report":
-            return asyncio.run(_report(args))
-        if command == "run":
-            return asyncio.run(_run(args))
-        return asyncio.run(_chat(args))
+        status = _dispatch(command, args)
+        sys.stdout.flush()  # here a failure can still be told in one line; at exit it cannot
+        return status
     except (ConfigError, KnowledgeError) as exc:
         return _fail(exc.problems)
+    except OutputError as exc:
+        return _fail([str(exc)])
+    except BrokenPipeError:  # `… | head`: the reader left, which is fine
+        silence_stdout()
+        return 0
+    except OSError as exc:  # standard output on a full disk, a folder it cannot make, …
+        log.debug("command failed", exc_info=True)
+        return _fail([os_problem(exc)])
     except Exception as exc:  # setup problems the operator must fix: one line, no traceback
         from bot.store.base import StoreError
         from bot.transports.matrix.session import MatrixSetupError
@@ -319,9 +368,24 @@ def main(argv: list[str] | None = None) -> int:
         raise
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `… | head`: the reader left, which is fine
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+
+
+def _dispatch(command: str, args: argparse.Namespace) -> int:
+    if command == "check":
+        return _check(args)
+    if command == "matrix":
+        return _matrix(args)
+    if command == "ask":
+        return asyncio.run(_ask(args))
+    if command == "export":
+        return asyncio.run(_export(args))
+    if command == "purge":
+        return asyncio.run(_purge(args))
+    if command == "report":
+        return asyncio.run(_report(args))
+    if command == "run":
+        return asyncio.run(_run(args))
+    return asyncio.run(_chat(args))
 
 
 if __name__ == "__main__":

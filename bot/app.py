@@ -5,17 +5,16 @@ from __future__ import annotations
 from bot.config import Config
 from bot.core.bot import Bot
 from bot.core.clock import Clock
-from bot.core.commands import Command, CommandRouter
+from bot.core.commands import CommandRouter
 from bot.core.dialogues import Dialogues
-from bot.core.messages import Reply
 from bot.core.metrics import Metrics
 from bot.core.outbox import Outbox
 from bot.core.roles import Roles
-from bot.core.turn import Turn
 from bot.features.activities import ActivityLog
 from bot.features.answers import Answers
 from bot.features.feedback import FeedbackForm
 from bot.features.feedback_staff import FeedbackCommands
+from bot.features.foreign_notice import ForeignNotice
 from bot.features.operations import Operations
 from bot.features.reporting import Reports
 from bot.features.safety import SafetyCheck
@@ -39,26 +38,22 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
     safety = safety or SafetyCheck()
     smalltalk = SmallTalk(holder, commands)
 
-    async def cancel(turn: Turn, args: str) -> Reply:
-        return await dialogues.cancel(turn)
-
-    commands.add(Command(name="avbryt", aliases=("cancel",), run=cancel,
-                         summary={"sv": "avbryter det vi håller på med",
-                                  "en": "cancels what we are doing"}))
+    dialogues.add_commands(commands)  # /avbryt, /fortsätt
     FeedbackCommands(FeedbackForm(holder, store, config.feedback), dialogues, commands, roles)
     SessionRequests(BookingForm(holder, store, outbox, config.roles.staff_room), dialogues,
                     commands, roles)
     activity_log = ActivityLog(holder, store, commands, roles)
     Reports(holder, store, commands, roles)
     operations = Operations(holder, store, commands, roles)
-    pipeline = [safety, commands, activity_log, dialogues, smalltalk,
+    pipeline = [safety, commands, activity_log, dialogues, ForeignNotice(holder), smalltalk,
                 Answers(holder, dialogues, on_unknown=operations.count_unanswered)]
 
     def on_error(exc: Exception) -> None:
         if metrics is not None and isinstance(exc, StoreError):
             metrics.store_errors.inc()
 
-    bot = Bot(pipeline, clock, unaddressed=[safety], default_lang=config.language,
+    bot = Bot(pipeline, clock, unaddressed=[safety], after=[dialogues.after],
+              default_lang=config.language,
               metrics=metrics, on_error=on_error)
     bot.closers.append(operations.settle)
     return bot

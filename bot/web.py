@@ -1,18 +1,51 @@
 """The HTTP server of a running bot: /healthz, /metrics, and the Teams endpoint when
-configured. Bound to 127.0.0.1 unless configured otherwise."""
+configured. Bound to 127.0.0.1 unless configured otherwise.
+
+aiohttp answers a malformed request (bad bytes, huge headers, a broken chunk) with 400
+itself, and logs it with a traceback whose message quotes the offending bytes, which may
+be part of a resident's message, and the client's address. Its lines go through
+`_Quiet` here: the kind of error and, for a failure in our code, where; nothing else.
+"""
 
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.config import HttpSettings
 from bot.core.metrics import CONTENT_TYPE, Metrics
 
 log = logging.getLogger(__name__)
 Health = Callable[[], Awaitable[tuple[bool, str]]]
+
+
+class _Quiet(logging.Filter):
+    """The HTTP server's error lines without request bytes, addresses or tracebacks."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is None:
+            record.msg, record.args = "http: %s", (str(record.msg).split(" from ")[0],)
+            return True
+        if isinstance(exc, HttpProcessingError):  # the client's fault: 400, 413, …
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg, record.args = "http: malformed request refused (%s)", (
+                type(exc).__name__,)
+        else:
+            frames = traceback.extract_tb(exc.__traceback__)
+            where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+            record.msg, record.args = "http: request failed: %s%s", (type(exc).__name__,
+                                                                       where)
+        record.exc_info, record.exc_text = None, None
+        return True
+
+
+_server_log = logging.getLogger("bot.http")
+_server_log.addFilter(_Quiet())
 
 
 def make_app(health: Health, metrics: Metrics) -> web.Application:
@@ -36,7 +69,8 @@ class OpsServer:
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.app, access_log=None)  # no request lines: ids
+        # No request lines (they carry ids), and error lines without request bytes.
+        self._runner = web.AppRunner(self.app, access_log=None, logger=_server_log)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
         await site.start()

@@ -51,3 +51,50 @@ async def test_console_courier_prints_what_would_be_sent_elsewhere() -> None:
     assert await courier.to_user("@larare:x", "Bekräftad")
     assert out.getvalue() == "\n[→ !personal]\nNy förfrågan #1\n\n[→ @larare:x]\nBekräftad\n"
     assert courier.members("!personal") == frozenset()
+
+
+async def test_console_replaces_undecodable_bytes_and_goes_on() -> None:
+    seen: list[str] = []
+
+    async def handle(msg: IncomingMessage) -> Reply | None:
+        seen.append(msg.text)
+        return Reply("ok", Outcome.ANSWERED)
+
+    # A strict UTF-8 stdin, as under any UTF-8 locale but C.UTF-8.
+    stdin = io.TextIOWrapper(io.BytesIO(b"hej \xff d\xe5\n\xc3\nn\xc3\xa4r\n"),
+                             encoding="utf-8", errors="strict")
+    out = io.StringIO()
+    assert await run_console(handle, stdin=stdin, stdout=out) == 3
+    assert seen == ["hej \ufffd d\ufffd", "\ufffd", "när"]
+    assert out.getvalue().count(SEPARATOR) == 3
+
+
+async def test_an_endless_line_is_read_only_so_far() -> None:
+    from bot.transports.console import MAX_LINE
+
+    seen: list[str] = []
+
+    async def handle(msg: IncomingMessage) -> Reply | None:
+        seen.append(msg.text)
+        return None
+
+    stdin = io.StringIO("x" * (5 * MAX_LINE + 7) + "\nnästa\n" + "y" * MAX_LINE)
+    assert await run_console(handle, stdin=stdin, stdout=io.StringIO()) == 3
+    assert [len(text) for text in seen] == [MAX_LINE, 5, MAX_LINE]
+    assert seen[1] == "nästa"
+
+
+async def test_a_failing_core_gets_the_apology_and_the_chat_goes_on() -> None:
+    calls: list[str] = []
+
+    async def handle(msg: IncomingMessage) -> Reply | None:
+        calls.append(msg.text)
+        if msg.text == "boom":
+            raise RuntimeError(msg.text)
+        return Reply("svar", Outcome.ANSWERED)
+
+    out = io.StringIO()
+    await run_console(handle, stdin=io.StringIO("boom\nhej\n"), stdout=out)
+    assert calls == ["boom", "hej"]
+    assert out.getvalue().startswith("Något gick fel hos mig.")
+    assert out.getvalue().endswith(f"svar\n{SEPARATOR}\n")

@@ -88,10 +88,18 @@ async def test_safety_comes_first_inside_a_dialogue(shipped_bot: Bot, store: Sto
     # While the emergency lasts, what follows is read in its light, not as an answer.
     follow_up = await ask(shipped_bot, "Folk kör för fort")
     assert follow_up.outcome is Outcome.EMERGENCY and "112" in follow_up.text
-    # When the danger is over, the dialogue is still there, at the same step.
+    # When the danger is over, the dialogue is still there, paused at the same step: the
+    # person says when to go on, and what they wrote is offered, never taken unasked.
     await ask(shipped_bot, "polisen är här nu, det är lugnt")
-    reply = await ask(shipped_bot, "Folk kör för fort")
-    assert "Hur trygg" in reply.text
+    other = await ask(shipped_bot, "Folk kör för fort")
+    assert other.outcome is not Outcome.DIALOGUE and "/fortsätt" in other.text
+    resumed = await ask(shipped_bot, "fortsätt")
+    assert "> han slår mig med en kniv nu" in resumed.text and "Berätta" in resumed.text
+    assert "Hur trygg" in (await ask(shipped_bot, "Folk kör för fort")).text
+    await run(shipped_bot, "3", "ja")
+    [entry] = await store.list_feedback()
+    assert (entry.category, entry.area, entry.text) == ("trafik", "fredrika",
+                                                        "Folk kör för fort")
 
 
 async def test_two_people_in_one_room_keep_separate_dialogues(
@@ -104,16 +112,15 @@ async def test_two_people_in_one_room_keep_separate_dialogues(
     await ask(shipped_bot, "3", **erik)
     await ask(shipped_bot, "1", **anna)
     await ask(shipped_bot, "2", **erik)
-    await ask(shipped_bot, "Annas text", **anna)
-    await ask(shipped_bot, "Eriks text", **erik)
+    await ask(shipped_bot, "Det första svaret", **anna)
+    await ask(shipped_bot, "Det andra svaret", **erik)
     for who in (anna, erik):
         await ask(shipped_bot, "hoppa över", **who)
         await ask(shipped_bot, "ja", **who)
     entries = {e.text: e for e in await store.list_feedback()}
-    assert (entries["Annas text"].category, entries["Annas text"].area) == (
-        "trafik", "centrala-asele")
-    assert (entries["Eriks text"].category, entries["Eriks text"].area) == (
-        "skadegorelse", "fredrika")
+    first, second = entries["Det första svaret"], entries["Det andra svaret"]
+    assert (first.category, first.area) == ("trafik", "centrala-asele")
+    assert (second.category, second.area) == ("skadegorelse", "fredrika")
 
 
 async def test_not_collected_in_a_group_room(shipped_bot: Bot, store: Store) -> None:

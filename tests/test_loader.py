@@ -141,3 +141,69 @@ def test_invalid_reload_keeps_the_base_in_service(kb_dir: Path) -> None:
     _edit(kb_dir / "base.yaml", "start: tomorrow", "start: 2021-01-01")
     assert holder.reload() == []
     assert holder.kb is not before
+
+
+# ------------------------------------------------------------------ periods, themes, mapping
+
+
+def _add(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def test_promise_references_are_checked(kb_dir: Path) -> None:
+    _add(kb_dir / "zz_mapping.yaml",
+         "themes:\n"
+         "  - id: trafik\n"
+         "    label: {sv: trafik, en: traffic}\n"
+         "activities:\n"
+         "  - id: trafikkontroll\n"
+         "    label: {sv: Trafikkontroll, en: Traffic check}\n")
+    base = kb_dir / "base.yaml"
+    _edit(base, "        text: {sv: Fler trafikkontroller i byarna., en: More traffic checks "
+                "in the villages.}\n",
+          "        text: {sv: Fler trafikkontroller i byarna., en: More traffic checks "
+          "in the villages.}\n"
+          "        themes: [trafik, trafk]\n"
+          "        activities: [trafikkontroll, fiskekontroll]\n"
+          "        places: [Gräsmyr, Atlantis]\n")
+    problems = _problems(kb_dir)
+    assert len(problems) == 3, problems
+    assert any('periods[1].promises[1].themes[1]: no theme "trafk"' in p for p in problems)
+    assert any('promises[1].activities[1]: no activity type "fiskekontroll"' in p
+               for p in problems)
+    assert any('promises[1].places[1]: no place "Atlantis"' in p for p in problems)
+    line = _line_of(base, "themes: [trafik, trafk]")
+    assert any(p.startswith(f"{base}:{line}:") for p in problems)
+
+
+def test_an_activity_with_the_old_single_promise_is_explained(kb_dir: Path) -> None:
+    _add(kb_dir / "zz_activities.yaml",
+         "activities:\n"
+         "  - id: trafikkontroll\n"
+         "    label: {sv: Trafikkontroll, en: Traffic check}\n"
+         "    promise: byar\n")
+    [problem] = _problems(kb_dir)
+    assert "activities[0]" in problem and "periods[].promises[].activities" in problem
+
+
+def test_overlapping_periods_are_an_error(kb_dir: Path) -> None:
+    base = kb_dir / "base.yaml"
+    _edit(base, "    start: 2021-01-01\n", "    start: 2020-07-01\n")
+    [problem] = _problems(kb_dir)
+    assert "periods[1].start: overlaps period \"2019-2020\"" in problem
+
+
+def test_unknown_theme_in_an_answer(kb_dir: Path) -> None:
+    topics = kb_dir / "topics.yaml"
+    _edit(topics, 'answer: {sv: "{promises}", en: "{promises}"}',
+          'answer: {sv: "{promises_about[trafik]}", en: "{earlier} {period}"}')
+    [problem] = _problems(kb_dir)
+    assert 'topics[0].answer.sv: no theme with id "trafik"' in problem
+
+
+def test_a_source_must_be_an_address(kb_dir: Path) -> None:
+    base = kb_dir / "base.yaml"
+    _edit(base, "    document: https://testby.example/2019.pdf\n",
+          "    document: https://testby.example/2019.pdf\n    sources: [testby.example/kopia]\n")
+    [problem] = _problems(kb_dir)
+    assert "periods[0].sources[0]" in problem

@@ -7,7 +7,7 @@ import pytest
 from bot.knowledge.analyser import Analyser
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.matcher import Band
-from tests.conftest import FIXTURE
+from tests.conftest import FIXTURE, SHIPPED
 
 kb = load_knowledge(FIXTURE)
 
@@ -96,3 +96,71 @@ def test_numbers_that_mean_nothing_do_not_lower_the_score() -> None:
     with_year = kb.match("när går avtalet ut 2022")
     assert with_year.best is not None and plain.best is not None
     assert with_year.best.score == plain.best.score
+
+
+# --- words that must stay apart, and words that must meet --------------------------------
+
+def test_a_word_spelt_with_a_o_stays_apart_from_a_base_word_without_them() -> None:
+    # "böter" folds and stems to "bot"; the base's "bot" (the chat bot) is another word.
+    analyser = Analyser({}, ["och"], ["är du en bot", "vad gör boten"])
+    assert analyser.terms("böter") != analyser.terms("bot")
+    assert analyser.terms("boten") == analyser.terms("bot")
+    assert analyser.terms("Åsele") == analyser.terms("asele")  # the base spells it too
+
+
+def test_a_stopword_is_matched_as_spelt() -> None:
+    # "väl" is a filler word; "val" (an election) is not, once the base knows it.
+    analyser = Analyser({"val": ["valet", "nästa val"]}, ["väl", "när", "är", "det"],
+                        ["när är valet"])
+    assert analyser.terms("när är nästa val") == ["val"]
+    assert analyser.terms("det är väl bra") == ["bra"]
+
+
+def test_real_words_are_not_corrected_into_base_words() -> None:
+    analyser = Analyser({}, [], ["vem har valt det", "misstänkt narkotika", "ringa polisen"])
+    assert analyser.terms("valet") != analyser.terms("valt")  # a real word, no typo
+    assert analyser.terms("tanka") != analyser.terms("misstänkt")
+    assert "ring" not in analyser.terms("skatteåterbäringen")  # not a compound of "ring"
+    assert analyser.terms("narkotka") == analyser.terms("narkotika")  # a real typo
+
+
+def test_an_ambiguous_word_weighs_once() -> None:
+    analyser = Analyser({}, [], ["trafikkontroll i byn", "trafikövervakning i stan"])
+    weighted = analyser.weighted_terms("trafik")
+    assert len(weighted) == 2 and sum(share for _, share in weighted) == pytest.approx(1)
+
+
+def test_memory_for_unknown_words_is_bounded() -> None:
+    from bot.knowledge.analyser import CACHE_SIZE
+
+    analyser = Analyser({}, [], ["polisen lovar"])
+    for i in range(CACHE_SIZE + 5000):
+        analyser.terms(f"qz{i}x")
+    assert len(analyser.rarity) <= CACHE_SIZE
+
+
+# --- the bands on the shipped base --------------------------------------------------------
+
+shipped = load_knowledge(SHIPPED)
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("fortkörare på storgatan varje kväll", "hastighet"),  # unknown words, one clear topic
+    ("kan man få böter för fortkörning i centrum", "hastighet"),  # not the chat bot
+    ("kommunpolisn telefonummer", "kontakta-kommunpolis"),  # typos
+    ("hä ä mycke knark bland ongdomen", "narkotika-unga"),  # dialect
+    ("vad vill polis och kommun uppnå", "mal"),
+])
+def test_clear_questions_are_answered_without_suggestions(text: str, topic: str) -> None:
+    result = shipped.match(text)
+    assert result.best is not None and result.best.topic_id == topic
+    assert result.band is Band.HIGH and not result.close
+
+
+@pytest.mark.parametrize("text", [
+    "hur långt är det till månen", "kan du skriva en dikt åt mig",
+    "what's the capital of Norway",
+])
+def test_questions_the_base_does_not_understand_are_low(text: str) -> None:
+    result = shipped.match(text)
+    assert result.band is Band.LOW, result

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.knowledge.normalize import fold, stem, strip_control, words
+from bot.knowledge.normalize import fold, stem, strip_control, tokens, words
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -42,3 +42,20 @@ def test_stem_keeps_different_words_apart() -> None:
 def test_strip_control_keeps_text_and_drops_control() -> None:
     assert strip_control("hej\x00\x07 då\u200b\n") == "hej då "
     assert words("  ") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Vad är MEDBORGARLÖFTET?", "Paa aasele", "hjäääälp", "ring 114 14", "0941-140 00",
+    "<b>fet</b> text https://polisen.se/x", "café Ørn naïve Zoë", "A\u030asele", "２３ fordon",
+    "vem ä hä ja pratar me", "e-post: anna@example.se", "",
+])
+def test_tokens_fold_like_words_and_keep_swedish_letters(text: str) -> None:
+    pairs = tokens(text)
+    assert [folded for folded, _ in pairs] == words(text)
+    for folded, raw in pairs:
+        assert fold(raw) == folded
+        assert not set(raw) - set("abcdefghijklmnopqrstuvwxyz0123456789åäö")
+
+
+def test_tokens_keep_what_folding_loses() -> None:
+    assert tokens("Böter för Åsele") == [("boter", "böter"), ("for", "för"), ("asele", "åsele")]

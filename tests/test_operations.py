@@ -102,11 +102,12 @@ async def test_reload_is_for_admins_and_keeps_the_old_base_on_errors(
 async def test_unanswered_questions_are_counted_redacted(bot: Bot) -> None:
     for sender in ("@a:x", "@b:x"):
         await ask(bot, "Vad kostar hundskatten i år? /anna@example.se", sender=sender)
-    await ask(bot, "vad blir det för väder i Umeå", sender="@c:x")
+    # (the weather is answered now: "not my business, ask here"; the moon is not)
+    await ask(bot, "hur långt är det till månen från Umeå", sender="@c:x")
     listed = await ask(bot, "/obesvarade", sender=STAFF)
     lines = listed.text.splitlines()
     assert lines[1] == "1. vad kostar hundskatten i ar e post (2)"
-    assert "vader" in lines[2]
+    assert "manen" in lines[2]
     assert "anna" not in listed.text and "example" not in listed.text
     assert (await ask(bot, "/obesvarade", sender=RESIDENT)).text.startswith("Det kommandot")
 

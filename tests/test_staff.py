@@ -89,12 +89,14 @@ async def test_log_confirms_what_was_understood(bot: Bot, store: Store) -> None:
     assert "Loggat som #1" in reply.text
     assert "Trafikkontroll" in reply.text and "Lomsjö" in reply.text
     assert "2026-11-27" in reply.text and "23 fordon" in reply.text
-    assert "2021–2022" in reply.text  # the promise it serves
+    # No promise of 2025–2027 is about traffic: other work, never the ended 2021–2022 one.
+    assert "Övrigt arbete" in reply.text and "2025–2027" in reply.text
+    assert "2021–2022" not in reply.text
     [entry] = await store.list_activities()
     assert (entry.kind, entry.place, entry.day, entry.author) == (
         "trafikkontroll", "Lomsjö", dt.date(2026, 11, 27), STAFF)
     assert entry.counts == {"fordon": 23, "rattfylleri": 1}
-    assert entry.promise == "narvaro-byarna"
+    assert entry.promise is None
 
 
 async def test_unknown_activity_gets_did_you_mean(bot: Bot) -> None:
@@ -150,7 +152,9 @@ async def test_session_request_end_to_end(bot: Bot, store: Store, outbox: Outbox
     held = await store.get_request(1)
     assert held is not None and held.status == "done" and held.scheduled is not None
     [activity] = await store.list_activities()
-    assert activity.kind == "informationsinsats" and activity.promise == "informationsinsatser"
+    # Held in 2026: it counts for the promise of 2025–2027 that lists information sessions.
+    assert activity.kind == "informationsinsats"
+    assert activity.promise == "organiserad-brottslighet"
     assert activity.counts == {"lärare": 25}
     again = await ask(bot, "/avböj 1 för sent", sender=STAFF)
     assert "redan genomförd" in again.text

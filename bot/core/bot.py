@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from bot.core.clock import Clock
 from bot.core.language import detect
+from bot.core.locks import KeyedLocks
 from bot.core.messages import IncomingMessage, Lang, Outcome, Reply
 from bot.core.metrics import Metrics
 from bot.core.texts import t
@@ -19,13 +20,20 @@ from bot.knowledge.normalize import strip_control
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 4000
+# Sees every reply before it leaves, with the turn it answers (the dialogue adds the way
+# back to an interrupted question). Must not raise; one that does is logged and skipped.
+After = Callable[[Turn, Reply], Reply]
 
 
 class Bot:
     """Runs a message through the pipeline in order; the first step that replies wins.
 
     `unaddressed` are the steps that also see group-room messages that were not meant for
-    the bot (safety: a cry for help gets 112 wherever it is written)."""
+    the bot (safety: a cry for help gets 112 wherever it is written).
+
+    Each conversation is handled one message at a time (a lock per conversation key that
+    exists only while a message of it is being handled), so that a dialogue's state is
+    never changed by two messages at once, and memory does not grow with every sender."""
 
     def __init__(
         self,
@@ -33,6 +41,7 @@ class Bot:
         clock: Clock,
         *,
         unaddressed: Sequence[Handler] = (),
+        after: Sequence[After] = (),
         default_lang: Lang = "sv",
         max_chars: int = MAX_CHARS,
         metrics: Metrics | None = None,
@@ -44,6 +53,8 @@ class Bot:
         self.closers: list[Callable[[], Awaitable[None]]] = []
         self.pipeline = list(pipeline)
         self.unaddressed = list(unaddressed)
+        self.after = list(after)
+        self.locks = KeyedLocks()
         self.clock = clock
         self.default_lang = default_lang
         self.max_chars = max_chars
@@ -55,7 +66,8 @@ class Bot:
 
     async def handle(self, msg: IncomingMessage) -> Reply | None:
         started = time.perf_counter()
-        reply = await self._handle(msg)
+        async with self.locks.hold(msg.conversation):
+            reply = await self._handle(msg)
         if reply is not None:
             reply = dataclasses.replace(reply, reply_to=msg.event_id, thread=msg.thread)
             elapsed = time.perf_counter() - started
@@ -71,19 +83,35 @@ class Bot:
         raw = msg.text if isinstance(msg.text, str) else ""
         addressed = msg.is_direct or msg.addressed
         lang = msg.lang or self.default_lang
-        if len(raw) > self.max_chars:
-            return Reply(t("too_long", lang, size=len(raw), limit=self.max_chars),
-                         Outcome.INVALID, lang) if addressed else None
-        text = strip_control(raw).strip()
-        if not text:
-            if not addressed:
-                return None
-            key = "unreadable" if raw.strip() else "empty"
-            return Reply(t(key, lang), Outcome.INVALID, lang)
-        if text.count("\ufffd") * 4 > len(text):
-            return Reply(t("unreadable", lang), Outcome.INVALID, lang) if addressed else None
+        text = strip_control(raw).strip() if len(raw) <= self.max_chars else ""
+        refusal = self._refusal(raw, text, lang)
+        if refusal is not None and not addressed:
+            return None
         turn = Turn(msg=msg, text=text, lang=msg.lang or detect(text, self.default_lang),
                     now=self.clock.now())
+        reply = refusal or await self._run(turn, addressed)
+        if reply is None:
+            return None
+        for hook in self.after:
+            try:
+                reply = hook(turn, reply)
+            except Exception as exc:  # the reply goes out as it is
+                log.error("after-hook failed: %s", type(exc).__name__)
+        return reply
+
+    def _refusal(self, raw: str, text: str, lang: Lang) -> Reply | None:
+        """The answer to a message that cannot be read as one: too long, empty, garbled."""
+        if len(raw) > self.max_chars:
+            return Reply(t("too_long", lang, size=len(raw), limit=self.max_chars),
+                         Outcome.INVALID, lang)
+        if not text:
+            return Reply(t("unreadable" if raw.strip() else "empty", lang), Outcome.INVALID,
+                         lang)
+        if text.count("\ufffd") * 4 > len(text):
+            return Reply(t("unreadable", lang), Outcome.INVALID, lang)
+        return None
+
+    async def _run(self, turn: Turn, addressed: bool) -> Reply | None:
         steps = self.pipeline if addressed else self.unaddressed
         try:
             for step in steps:

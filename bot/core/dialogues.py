@@ -1,180 +1,355 @@
-"""Dialogues: forms of named steps, one active per conversation, in memory only.
+"""Dialogues: forms of named steps, one per conversation, in memory only.
 
-A form is declared as steps (a question with choices, or free text), a summary and a
-finish; the engine holds one session per conversation key (transport, room, sender) under
-a lock, understands choices by number or by words (fuzzy), repeats the question when an
+The engine holds one session per conversation key (transport, room, sender); `Bot.handle`
+serialises each conversation, so a session is never changed by two messages at once. It
+understands choices by number (in any script) or by words, repeats a question when an
 answer fits no choice, ends on cancel words, and drops a session left alone past its
 timeout (from the injected clock) without storing anything. A restart forgets sessions:
 nothing half-done is ever stored.
+
+A dialogue does not derail, and does not trap:
+- A free-text step takes any text. One that tells of a crime is kept, with the form's
+  notice ("this is not a police report"), also when the safety check answered it with
+  its report reply first (`after` sees that reply and keeps the text).
+- A menu step takes an option; a message that fits none and reads as a question ("vad
+  har polisen lovat?") goes on to the rest of the pipeline, and its answer ends with the
+  way back to the question. Anything else gets the question again.
+- Only an emergency interrupts: the session is paused, with what was entered (and the
+  text of a step that tells what happened), for `hold`; **fortsätt** (or /fortsätt, which
+  also passes an ongoing crisis) resumes it, **börja om** restarts it, **avbryt** ends it.
+  "paus" pauses it on request. The way back is shown once, on the first reply after the
+  pause that is not about the emergency.
+- The prompts follow the person's language when a message shows it.
+- The confirmation ends the session only once the form has finished: a store that fails
+  leaves the dialogue at its confirmation.
 """
 
 from __future__ import annotations
 
-import abc
-import asyncio
+import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
+from bot.core.commands import Command, CommandRouter
+from bot.core.dialogue_state import Session
+from bot.core.forms import (
+    CANCEL,
+    NO,
+    PAUSE,
+    REPLY_WORDS,
+    RESTART,
+    RESUME,
+    SKIP,
+    YES,
+    Choice,
+    Form,
+    NotAccepted,
+    Step,
+    looks_like_question,
+    pick,
+)
+from bot.core.language import evidence
 from bot.core.messages import Lang, Outcome, Reply
+from bot.core.numbers import read_int
 from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.knowledge.normalize import fold
 
+__all__ = ["CANCEL", "NO", "REPLY_WORDS", "SKIP", "YES", "Choice", "Dialogues", "Form",
+           "NotAccepted", "Session", "Step", "pick"]
+
 log = logging.getLogger(__name__)
 Key = tuple[str, str, str]
-
-CANCEL = {fold(w) for w in ("avbryt", "cancel", "/avbryt", "/cancel", "sluta", "stop",
-                            "stopp", "avsluta", "glöm det", "nej tack", "quit")}
-SKIP = {fold(w) for w in ("hoppa över", "hoppa", "skip", "vet inte", "-", "pass", "inget",
-                          "ingen", "nej", "no")}
-YES = {fold(w) for w in ("ja", "japp", "jo", "yes", "y", "ok", "okej", "spara", "save",
-                         "stämmer", "det stämmer", "ja tack", "skicka", "send", "gärna")}
-NO = {fold(w) for w in ("nej", "no", "n", "nä", "inte")}
-# Every word that answers the bot's own question rather than saying something new.
-REPLY_WORDS = frozenset(CANCEL | SKIP | YES | NO)
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    value: str
-    label: dict[Lang, str]
-    words: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    name: str  # shown in logs as "<Form>:<step>", never a bare number
-    question: dict[Lang, str]
-    choices: tuple[Choice, ...] = ()  # empty: free text
-    optional: bool = False
-    max_chars: int = 2000
-
-
-class Form(abc.ABC):
-    """One kind of dialogue. Subclasses declare `name` and build steps per session, so
-    that choices can come from the knowledge base in service."""
-
-    key: str  # how features and the knowledge base name it, e.g. "feedback"
-    name: str  # the state prefix in logs, e.g. "Feedback" ("Feedback:area")
-
-    @abc.abstractmethod
-    def steps(self, turn: Turn) -> Sequence[Step]: ...
-
-    @abc.abstractmethod
-    def intro(self, turn: Turn) -> str: ...
-
-    @abc.abstractmethod
-    def summary(self, data: dict[str, Any], lang: Lang) -> str: ...
-
-    @abc.abstractmethod
-    async def finish(self, data: dict[str, Any], turn: Turn) -> str:
-        """Store what was collected; the confirmation shown to the person."""
-
-    def refuse(self, turn: Turn) -> str | None:
-        """Why this person cannot start the form now (a limit), or None."""
-        return None
-
-    def accept(self, step: Step, text: str, lang: Lang) -> tuple[Any, str | None]:
-        """A free-text answer as stored, with an optional note to the person."""
-        return text, None
-
-
-@dataclass
-class Session:
-    form: Form
-    steps: Sequence[Step]
-    lang: Lang
-    expires: dt.datetime
-    index: int = 0
-    data: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def confirming(self) -> bool:
-        return self.index >= len(self.steps)
-
-    def state(self) -> str:
-        return f"{self.form.name}:{'confirm' if self.confirming else self.steps[self.index].name}"
-
-
-def pick(choices: Sequence[Choice], text: str, lang: Lang) -> Choice | None:
-    """A choice by its number, its label, or one of its words, forgiving typos."""
-    answer = fold(text)
-    if answer.isdigit():
-        n = int(answer)
-        return choices[n - 1] if 1 <= n <= len(choices) else None
-    names: dict[str, Choice] = {}
-    for choice in choices:
-        for name in (choice.value, *choice.label.values(), *choice.words):
-            names[fold(name)] = choice
-    if answer in names:
-        return names[answer]
-    best = process.extractOne(answer, list(names), scorer=fuzz.WRatio, score_cutoff=86)
-    return names[best[0]] if best else None
-
-
-def numbered(choices: Sequence[Choice], lang: Lang) -> str:
-    return "\n".join(f"{i}. {c.label[lang]}" for i, c in enumerate(choices, 1))
+HOLD = dt.timedelta(hours=2)  # how long a paused dialogue waits (an emergency takes time)
 
 
 class Dialogues:
-    """The pipeline step for dialogues, and the way features start or offer one."""
+    """The pipeline step for dialogues, the hook that sees every reply (`after`), and the
+    way features start or offer one."""
 
-    def __init__(self, timeout: dt.timedelta = dt.timedelta(minutes=15),
-                 on_event: Callable[[str, str], None] | None = None) -> None:
+    def __init__(self, timeout: dt.timedelta = dt.timedelta(minutes=15), hold: dt.timedelta =
+                 HOLD, on_event: Callable[[str, str], None] | None = None) -> None:
         self.timeout = timeout
+        self.hold = hold
         self.on_event = on_event  # (form name, "started" | "completed" | ...): metrics
         self._forms: dict[str, Form] = {}
         self._sessions: dict[Key, Session] = {}
         self._offers: dict[Key, tuple[str, dt.datetime]] = {}
-        self._locks: dict[Key, asyncio.Lock] = {}
         self._swept: dt.datetime | None = None
 
     def register(self, form: Form) -> None:
         self._forms[form.key] = form
 
+    def add_commands(self, commands: CommandRouter) -> None:
+        async def cancel(turn: Turn, args: str) -> Reply:
+            return await self.cancel(turn)
+
+        async def resume(turn: Turn, args: str) -> Reply:
+            return self.resume(turn)
+
+        commands.add(Command(name="avbryt", aliases=("cancel",), run=cancel,
+                             summary={"sv": "avbryter det vi håller på med",
+                                      "en": "cancels what we are doing"}))
+        commands.add(Command(name="fortsätt", aliases=("continue", "resume"), run=resume,
+                             summary={"sv": "fortsätter en pausad synpunkt eller förfrågan",
+                                      "en": "continues paused feedback or a paused request"}))
+
     def active(self, key: Key) -> bool:
+        """A dialogue is under way or paused in this conversation."""
         return key in self._sessions
+
+    def sizes(self) -> dict[str, int]:
+        """How many conversations each table holds (for tests and metrics)."""
+        return {"sessions": len(self._sessions), "offers": len(self._offers)}
 
     def offer(self, key: str, turn: Turn) -> None:
         """Remember that form `key` was offered; a "ja" next starts it."""
-        self._offers[turn.msg.conversation] = (key, turn.now + self.timeout)
+        if turn.msg.conversation not in self._sessions:
+            self._offers[turn.msg.conversation] = (key, turn.now + self.timeout)
 
     async def start(self, key: str, turn: Turn) -> Reply:
         form = self._forms[key]
         if not turn.msg.is_direct:  # nothing personal is collected in a shared room
             return Reply(t("dialogue_private", turn.lang), Outcome.DIALOGUE, turn.lang)
+        conversation = turn.msg.conversation
+        existing = self._sessions.get(conversation)
+        if existing is not None and turn.now <= existing.expires:
+            return self._back(existing, form, turn)
         refusal = form.refuse(turn)
         if refusal:
             return Reply(refusal, Outcome.DIALOGUE, turn.lang)
-        key = turn.msg.conversation
-        steps = form.steps(turn)
-        session = Session(form, steps, turn.lang, turn.now + self.timeout)
-        self._sessions[key] = session
-        self._offers.pop(key, None)
+        session = Session(form, form.steps(turn), turn.lang, turn.now + self.timeout)
+        self._sessions[conversation] = session
+        self._offers.pop(conversation, None)
         log.info("dialogue started: %s", form.name)
         if self.on_event:
             self.on_event(form.name, "started")
-        return self._ask(session, form.intro(turn))
+        return session.ask([form.intro(turn)])
 
     async def cancel(self, turn: Turn) -> Reply:
-        key = turn.msg.conversation
-        async with self._lock(key):
-            session = self._end(key, "cancelled")
-        lang = session.lang if session else turn.lang
+        session = self._end(turn.msg.conversation, "cancelled")
+        lang = self._follow(session, turn) if session else turn.lang
         return Reply(t("cancelled" if session else "nothing_to_cancel", lang),
                      Outcome.DIALOGUE, lang)
 
-    def _lock(self, key: Key) -> asyncio.Lock:
-        return self._locks.setdefault(key, asyncio.Lock())
+    def resume(self, turn: Turn) -> Reply:
+        session = self._current(turn)
+        if session is None:
+            return Reply(t("dialogue_nothing_to_resume", turn.lang), Outcome.DIALOGUE,
+                         turn.lang)
+        self._follow(session, turn)
+        if session.paused:
+            return self._resume(session, turn)
+        return session.ask()
+
+    # ------------------------------------------------------------------ the pipeline step
+    async def __call__(self, turn: Turn) -> Reply | None:
+        session = self._current(turn)
+        if session is not None:
+            return await self._answer(session, turn)
+        key, answer = turn.msg.conversation, fold(turn.text)
+        offered = self._offers.pop(key, None)
+        if offered and turn.now <= offered[1] and answer in YES:
+            return await self.start(offered[0], turn)
+        if answer in ("avbryt", "cancel"):
+            return Reply(t("nothing_to_cancel", turn.lang), Outcome.DIALOGUE, turn.lang)
+        if answer in RESUME:
+            return Reply(t("dialogue_nothing_to_resume", turn.lang), Outcome.DIALOGUE,
+                         turn.lang)
+        return None
+
+    async def _answer(self, session: Session, turn: Turn) -> Reply | None:
+        key, text = turn.msg.conversation, turn.text.strip()
+        answer = fold(text)
+        step = session.step
+        choice = pick(step.choices, text, session.lang) if (
+            step is not None and step.choices and not session.paused) else None
+        if choice is None and answer not in REPLY_WORDS:
+            # An option or a reply word says nothing of the language ("Centrala Åsele",
+            # "hoppa över"): only the person's own words do.
+            self._follow(session, turn)
+        lang = session.lang
+        if answer in CANCEL:
+            self._end(key, "cancelled")
+            return Reply(t("cancelled", lang), Outcome.DIALOGUE, lang)
+        if answer in RESTART:
+            return self._restart(session, turn)
+        if session.paused:
+            if answer in RESUME:
+                return self._resume(session, turn)
+            session.expires = turn.now + self.hold
+            if read_int(text) is not None:  # an answer to the paused question, surely
+                session.hinted = True
+                return Reply(session.hint(lang), Outcome.DIALOGUE, lang)
+            return None  # anything else is the person's own business; `after` adds the hint
+        session.expires = turn.now + self.timeout
+        if answer in PAUSE:
+            self._pause(session, turn.now, "on request")
+            session.hinted = True
+            return Reply(t("dialogue_paused", lang, what=session.what(lang),
+                           hours=int(self.hold.total_seconds() // 3600)),
+                         Outcome.DIALOGUE, lang)
+        if answer in RESUME:
+            return session.ask()
+        if step is None:
+            if answer in YES:
+                return await self._finish(session, turn)
+            if answer in NO:
+                self._end(key, "cancelled")
+                return Reply(t("cancelled", lang), Outcome.DIALOGUE, lang)
+            if looks_like_question(text):
+                return None  # answered by the pipeline; `after` adds the way back
+            return session.ask([t("confirm_again", lang)])
+        if choice is not None:
+            return self._advance(session, choice.value, [])
+        # "-" folds to nothing, as do "٣" and "👍": only the dash itself is a skip.
+        if step.optional and (answer in SKIP if answer else text in ("-", "–", "—")):
+            return self._advance(session, None, [])
+        if step.choices:
+            if looks_like_question(text):
+                return None
+            return session.ask([t("pick_one", lang), t("dialogue_ask_first", lang)])
+        if session.draft is not None:
+            if answer in YES:
+                value, notes = session.draft
+                session.draft = None
+                return self._advance(session, value, notes)
+            if read_int(text) is not None:  # a number is no account of what happened
+                return session.ask(session.draft_lines())
+            session.draft = None
+        return self._take(session, text, [], notice=True)
+
+    # ------------------------------------------------------------------ every reply
+    def after(self, turn: Turn, reply: Reply) -> Reply:
+        """Sees every reply before it leaves. A reply the dialogue did not give, while one
+        is under way, gets the way back to it; an emergency pauses it; a report about the
+        text a free-text step asked for is taken as the answer."""
+        self._sweep(turn.now)
+        session = self._current(turn)
+        if session is None or reply.outcome is Outcome.DIALOGUE:
+            return reply
+        if reply.outcome is Outcome.EMERGENCY and not session.paused:
+            self._keep_incident(session, turn)
+            self._pause(session, turn.now, "by an emergency")
+            return reply  # 112 and nothing else
+        if session.paused:
+            session.expires = turn.now + self.hold
+            if session.hinted or reply.outcome is Outcome.EMERGENCY:  # 112 stays alone
+                return reply
+            session.hinted = True
+            return dataclasses.replace(reply, text=reply.text + "\n\n" +
+                                       f"_{session.hint(reply.lang)}_")
+        self._follow(session, turn)
+        session.expires = turn.now + self.timeout
+        step = session.step
+        if (reply.outcome is Outcome.REPORT and step is not None and not step.choices
+                and not turn.text.startswith("/")):
+            kept = t("dialogue_kept_report", session.lang, what=session.what())
+            taken = self._take(session, turn.text.strip(), [kept], notice=False)
+            return dataclasses.replace(reply, text=reply.text + "\n\n" + taken.text)
+        return dataclasses.replace(reply, text=f"{reply.text}\n\n{session.way_back()}")
+
+    # ------------------------------------------------------------------ the parts
+    def _current(self, turn: Turn) -> Session | None:
+        key = turn.msg.conversation
+        session = self._sessions.get(key)
+        if session is not None and turn.now > session.expires:
+            self._end(key, "timed out")
+            return None
+        return session
+
+    def _follow(self, session: Session | None, turn: Turn) -> Lang:
+        """Follows a change of language the message shows ("when does it end?")."""
+        if session is None:
+            return turn.lang
+        lang = turn.msg.lang or evidence(turn.text)
+        if lang is not None:
+            session.lang = lang
+        return session.lang
+
+    def _advance(self, session: Session, value: Any, notes: list[str]) -> Reply:
+        step = session.step
+        assert step is not None
+        session.data[step.name] = value
+        session.index += 1
+        return session.ask(notes)
+
+    def _take(self, session: Session, text: str, before: list[str], *, notice: bool) -> Reply:
+        """A free-text answer: accepted (with the form's notes), or the question again
+        with the reason."""
+        step, lang = session.step, session.lang
+        assert step is not None and not step.choices
+        if len(text) > step.max_chars:
+            return session.ask([*before, t("answer_too_long", lang, limit=step.max_chars)])
+        try:
+            value, note = session.form.accept(step, text, lang)
+        except NotAccepted as refused:
+            return session.ask([*before, refused.message])
+        notes = [*before, note or ""]
+        if notice:
+            notes.append(session.form.notice(step, text, lang) or "")
+        return self._advance(session, value, notes)
+
+    def _keep_incident(self, session: Session, turn: Turn) -> None:
+        """An emergency told at a step that asks what happened is kept as a draft of its
+        answer, offered again on resuming."""
+        step, text = session.step, turn.text.strip()
+        if (step is None or step.choices or not step.incident or not text
+                or text.startswith("/") or fold(text) in REPLY_WORDS
+                or len(text) > step.max_chars):
+            return
+        try:
+            value, note = session.form.accept(step, text, session.lang)
+        except NotAccepted:
+            return
+        session.draft = (value, [note or "", session.form.notice(step, text, session.lang)
+                                 or ""])
+
+    def _pause(self, session: Session, now: dt.datetime, why: str) -> None:
+        session.paused, session.hinted = True, False
+        session.expires = now + self.hold
+        log.info("dialogue paused %s: %s", why, session.state())
+
+    def _resume(self, session: Session, turn: Turn) -> Reply:
+        session.paused, session.hinted = False, False
+        session.expires = turn.now + self.timeout
+        log.info("dialogue resumed: %s", session.state())
+        lang = session.lang
+        return session.ask([t("dialogue_resumed", lang, what=session.what(lang)),
+                            *session.draft_lines()])
+
+    def _restart(self, session: Session, turn: Turn) -> Reply:
+        session.steps = session.form.steps(turn)
+        session.index, session.data, session.draft = 0, {}, None
+        session.paused = session.hinted = False
+        session.expires = turn.now + self.timeout
+        log.info("dialogue restarted: %s", session.state())
+        return session.ask([t("dialogue_restarted", session.lang)])
+
+    def _back(self, session: Session, form: Form, turn: Turn) -> Reply:
+        """Starting a form while one is under way or paused: back to it, nothing lost."""
+        lang = self._follow(session, turn)
+        what = session.what(lang)
+        if session.form is not form:
+            return session.ask([t("dialogue_other_active", lang, what=what)])
+        if session.paused:
+            return self._resume(session, turn)
+        return session.ask([t("dialogue_already", lang, what=what)])
+
+    async def _finish(self, session: Session, turn: Turn) -> Reply:
+        lang = session.lang
+        try:
+            text = await session.form.finish(session.data, dataclasses.replace(turn, lang=lang))
+        except Exception as exc:  # kept at the confirmation: "ja" again saves it
+            log.error("dialogue not finished: %s at %s", type(exc).__name__, session.state())
+            return session.ask([t("dialogue_save_failed", lang)])
+        self._end(turn.msg.conversation, "completed")
+        return Reply(text, Outcome.DIALOGUE, lang)
 
     def _end(self, key: Key, how: str) -> Session | None:
         session = self._sessions.pop(key, None)
-        self._locks.pop(key, None)
         if session is not None:
             log.info("dialogue %s: %s at %s", how, session.form.name, session.state())
             if self.on_event:
@@ -183,73 +358,11 @@ class Dialogues:
 
     def _sweep(self, now: dt.datetime) -> None:
         """Forget sessions and offers nobody came back to (at most once a minute)."""
-        if self._swept is not None and now - self._swept < dt.timedelta(minutes=1):
+        if self._swept is not None and dt.timedelta(0) <= now - self._swept < dt.timedelta(
+                minutes=1):
             return
         self._swept = now
         for key in [k for k, s in self._sessions.items() if now > s.expires]:
             self._end(key, "timed out")
         for key in [k for k, (_, until) in self._offers.items() if now > until]:
             del self._offers[key]
-
-    async def __call__(self, turn: Turn) -> Reply | None:
-        key = turn.msg.conversation
-        self._sweep(turn.now)
-        async with self._lock(key):
-            session = self._sessions.get(key)
-            if session is not None and turn.now > session.expires:
-                self._end(key, "timed out")
-                session = None
-            if session is None:
-                offered = self._offers.pop(key, None)
-                if offered and turn.now <= offered[1] and fold(turn.text) in YES:
-                    return await self.start(offered[0], turn)
-                if fold(turn.text) in ("avbryt", "cancel"):
-                    return Reply(t("nothing_to_cancel", turn.lang), Outcome.DIALOGUE, turn.lang)
-                return None
-            return await self._answer(key, session, turn)
-
-    async def _answer(self, key: Key, session: Session, turn: Turn) -> Reply:
-        lang, answer = session.lang, fold(turn.text)
-        if answer in CANCEL:
-            self._end(key, "cancelled")
-            return Reply(t("cancelled", lang), Outcome.DIALOGUE, lang)
-        session.expires = turn.now + self.timeout
-        if session.confirming:
-            if answer in YES:
-                self._end(key, "completed")
-                text = await session.form.finish(session.data, turn)
-                return Reply(text, Outcome.DIALOGUE, lang)
-            if answer in NO:
-                self._end(key, "cancelled")
-                return Reply(t("cancelled", lang), Outcome.DIALOGUE, lang)
-            return self._ask(session, t("confirm_again", lang))
-        step = session.steps[session.index]
-        note = None
-        if step.optional and answer in SKIP:
-            value: Any = None
-        elif step.choices:
-            choice = pick(step.choices, turn.text, lang)
-            if choice is None:
-                return self._ask(session, t("pick_one", lang))
-            value = choice.value
-        elif len(turn.text) > step.max_chars:
-            return self._ask(session, t("answer_too_long", lang, limit=step.max_chars))
-        else:
-            value, note = session.form.accept(step, turn.text.strip(), lang)
-        session.data[step.name] = value
-        session.index += 1
-        return self._ask(session, note)
-
-    def _ask(self, session: Session, before: str | None) -> Reply:
-        lang = session.lang
-        parts = [before] if before else []
-        if session.confirming:
-            parts += [session.form.summary(session.data, lang), t("confirm", lang)]
-        else:
-            step = session.steps[session.index]
-            parts.append(f"**{step.question[lang]}**")
-            if step.choices:
-                parts.append(numbered(step.choices, lang))
-            hint = "skip_or_cancel" if step.optional else "cancel_hint"
-            parts.append(f"_{t(hint, lang)}_")
-        return Reply("\n\n".join(parts), Outcome.DIALOGUE, lang)

@@ -43,6 +43,7 @@ class Outcome(StrEnum):
     SMALLTALK = "smalltalk"
     DIALOGUE = "dialogue"
     INVALID = "invalid"
+    FOREIGN = "foreign"  # written in a language the bot does not read: a short notice
 
 
 @dataclass(frozen=True, slots=True)

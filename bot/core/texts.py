@@ -141,6 +141,24 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "I did not understand that period. Write for example 2026, 2026-11, 30 days or "
               "2026-01-01..2026-06-30.",
     },
+    "bad_period_date": {
+        "sv": "Den perioden har ett datum som inte finns i kalendern (som 2026-02-30, månad 13 "
+              "eller år 0000). Skriv till exempel 2026, 2026-11 eller 2026-01-01..2026-06-30.",
+        "en": "That period has a date that is not in the calendar (like 2026-02-30, month 13 "
+              "or year 0000). Write for example 2026, 2026-11 or 2026-01-01..2026-06-30.",
+    },
+    "bad_period_order": {
+        "sv": "Den perioden slutar innan den börjar. Skriv det tidigaste datumet först, till "
+              "exempel 2026-01-01..2026-06-30.",
+        "en": "That period ends before it starts. Write the earliest date first, for example "
+              "2026-01-01..2026-06-30.",
+    },
+    "bad_period_range": {
+        "sv": "Den perioden går utanför kalendern, som räcker från år 1 till år 9999. Skriv "
+              "till exempel 2026, 30 dagar eller 2026-01-01..2026-06-30.",
+        "en": "That period goes outside the calendar, which runs from year 1 to year 9999. "
+              "Write for example 2026, 30 days or 2026-01-01..2026-06-30.",
+    },
     "error": {
         "sv": "Något gick fel hos mig. Försök igen om en stund. Vid akut fara: ring **112**.",
         "en": "Something went wrong on my side. Please try again shortly. In acute danger: "

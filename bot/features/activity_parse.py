@@ -12,15 +12,18 @@ Decisions:
 - Only the best (then earliest) place is taken, with a preposition before it ("i Lomsjö");
   a second place stays in the note. Words under 5 letters must match exactly ("alla" is
   not Hälla).
-- "måndag"/"monday" is the most recent Monday, today included; "i måndags"/"last monday" is
-  the most recent Monday before today (a week ago when today is Monday).
-- "12/3" and "12 mars" without a year: the most recent such day not in the future. With
-  an explicit year ("2026-12-24", "24/12-2026") a future date is "bad_date", like an
-  impossible one ("31/2"). The first date of the line counts; later ones stay in the note.
+- Dates (bot.features.dates): "måndag"/"monday" is the most recent Monday, today included;
+  "i måndags"/"last monday" the most recent before today. "12/3" and "12 mars" without a
+  year: the most recent such day not in the future. A date that is written but cannot be
+  used is "bad_date" with the DateProblem (never today instead): not in the calendar
+  ("31/2", "0000-01-01", "1/1-99999"), in the future ("2026-12-24", "imorgon"), or more
+  than LOG_YEARS back ("0001-01-01" is year 1, not 2001). The first date of the line
+  counts; later ones stay in the note.
 - Counts: "2 st blåste över" and rattfylla/rattfyllor/rattfyllerister… count as
   "rattfylleri"; bil/bilar/cars/vehicles as "fordon"; a few singulars meet their plural
   ("1 elev" -> "elever"); "3 st" alone is "st". A bare number, or one before "i"/"på"/…,
-  or before a place, is not a count.
+  or before a place, is not a count. "10 000 fordon" is ten thousand. A count over
+  MAX_COUNT (alone or summed, "2147483648 fordon") is "big_count": a typo, not a record.
 - An unknown type gets up to three ids scoring at least 60 against its first word, so
   nonsense gets no suggestions. When both the type and the date are wrong, the type wins.
 """
@@ -36,24 +39,27 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from bot.features.dates import DateProblem, find_dates, past_day
 from bot.knowledge.normalize import fold, strip_control
 from bot.knowledge.schema import ActivityType, Place
 
 
 @dataclass(frozen=True, slots=True)
 class ParsedActivity:
-    kind: str  # ActivityType.id
-    promise: str | None  # that type's promise
+    kind: str  # ActivityType.id (the promise it serves depends on the day: kb.serves)
     place: str | None  # the canonical Place.name, or None
     day: dt.date
     counts: dict[str, int] = field(default_factory=dict)  # {"fordon": 23}
     note: str = ""  # the rest of the line, tidied
+    dated: bool = field(default=False, compare=False)  # a date was written (not today's)
 
 
 @dataclass(frozen=True, slots=True)
 class NotUnderstood:
-    reason: Literal["empty", "unknown_kind", "bad_date"]
+    reason: Literal["empty", "unknown_kind", "bad_date", "big_count"]
     suggestions: tuple[str, ...] = ()  # closest ActivityType ids, best first
+    date: DateProblem | None = None  # what is wrong with the date ("bad_date")
+    words: str = ""  # the count as written ("big_count"), shortened
 
 
 # The vocabularies are folded on every call (the functions stay pure); caching fold makes
@@ -82,79 +88,18 @@ def is_log_command(text: str) -> str | None:
 
 
 # ------------------------------------------------------------------ dates and times
-_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "maj": 5, "may": 5, "jun": 6, "jul": 7,
-           "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12}
-_WEEKDAYS = {"man": 0, "mon": 0, "tis": 1, "tue": 1, "ons": 2, "wed": 2, "tor": 3, "thu": 3,
-             "fre": 4, "fri": 4, "lor": 5, "sat": 5, "son": 6, "sun": 6}
-_DEN = r"(?:\b(?:den|on)\s+)?"  # "den 12 mars", "on monday" go with the date
-_ISO = re.compile(_DEN + r"(?<![\d/-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])", re.I)
-_DAY_MONTH = re.compile(
-    _DEN + r"(?<![\d/:.-])(\d{1,2})/(\d{1,2})(?:[-/](\d{4}|\d{2})(?!\d)|\s+(\d{4})(?!\d))?"
-    r"(?![\d/])", re.I)
-_NAMED = re.compile(
-    _DEN + r"\b(\d{1,2})(?::?e)?\s*(januari|january|jan|februari|february|feb|mars|march|mar"
-    r"|april|apr|maj|may|juni|june|jun|juli|july|jul|augusti|august|aug|september|sept|sep"
-    r"|oktober|october|okt|oct|november|nov|december|dec)\b\.?(?:\s+(\d{4})\b)?", re.I)
-_RELATIVE = re.compile(
-    r"\b(?:(i\s*dag|today|i\s*kv[aä]ll|tonight|i\s*morse)|((?:i\s*)?f[oö]rr?g[aå]r"
-    r"|(?:the\s+)?day\s+before\s+yesterday)|(i\s*g[aå]r|yesterday))\b", re.I)
-_WEEKDAY = re.compile(
-    r"\b(?:(i|last|on)\s+)?(m[aå]ndag|tisdag|onsdag|torsdag|fredag|l[oö]rdag|s[oö]ndag|monday"
-    r"|tuesday|wednesday|thursday|friday|saturday|sunday)(s)?\b", re.I)
 # Times stay in the note; they are found only so their digits are not taken as counts.
 _TIME = re.compile(r"\b(?:kl\.?\s*)?\d{1,2}[:.]\d{2}(?:\s*[-–—]\s*\d{1,2}[:.]\d{2})?\b"
                    r"|\bkl\.?\s*\d{1,2}(?:\s*[-–—]\s*\d{1,2})?\b", re.I)
 _REG_NUMBER = re.compile(r"\b[A-Za-z]{3}\s?\d{2}[A-Za-z0-9]\b")  # "ABC 123" is not 123 of anything
-
-
-def _exact(year: int, month: int, day: int, today: dt.date) -> dt.date | None:
-    """A date with its year given; None when impossible or in the future."""
-    try:
-        date = dt.date(year + 2000 if year < 100 else year, month, day)
-    except ValueError:
-        return None
-    return date if date <= today else None
-
-
-def _recent(month: int, day: int, today: dt.date) -> dt.date | None:
-    """The most recent day/month not after today; None when no year has it."""
-    try:
-        dt.date(2000, month, day)  # a leap year: anything invalid here is never valid
-    except ValueError:
-        return None
-    year = today.year
-    while True:  # ends within 8 years, even for 29/2
-        try:
-            date = dt.date(year, month, day)
-            if date <= today:
-                return date
-        except ValueError:
-            pass
-        year -= 1
-
-
-def _date_of(m: re.Match[str], today: dt.date) -> dt.date | None:
-    if m.re is _ISO:
-        return _exact(int(m[1]), int(m[2]), int(m[3]), today)
-    if m.re is _DAY_MONTH:
-        year = m[3] or m[4]
-        if year:
-            return _exact(int(year), int(m[2]), int(m[1]), today)
-        return _recent(int(m[2]), int(m[1]), today)
-    if m.re is _NAMED:
-        month = _MONTHS[_fold(m[2])[:3]]
-        return _exact(int(m[3]), month, int(m[1]), today) if m[3] else _recent(
-            month, int(m[1]), today)
-    if m.re is _RELATIVE:
-        return today - dt.timedelta(days=0 if m[1] else 2 if m[2] else 1)
-    back = (today.weekday() - _WEEKDAYS[_fold(m[2])[:3]]) % 7
-    strict = bool(m[3]) or (m[1] or "").lower() == "last"  # "i måndags", "last monday"
-    return today - dt.timedelta(days=7 if back == 0 and strict else back)
+LOG_YEARS = 10  # a date further back than 1 January ten years ago is a typo of the year
 
 
 # ------------------------------------------------------------------ counts
-_COUNT = re.compile(r"(?<![\w/:.,\-–])(\d{1,5})(?!\d)(?:\s*(st|stycken|styck)\b\.?)?"
-                    r"(?:\s*([^\W\d_]+)(?:\s+([^\W\d_]+))?)?")
+_COUNT = re.compile(r"(?<![\w/:.,\-–])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?!\d)"
+                    r"(?:\s*(st|stycken|styck)\b\.?)?(?:\s*([^\W\d_]+)(?:\s+([^\W\d_]+))?)?")
+MAX_COUNT = 99_999  # of one unit in one entry
+_DIGITS_SHOWN = 12
 _UNITS = {  # folded word(s) -> the unit stored, so that counts add up across entries
     **dict.fromkeys(["rattfylla", "rattfyllor", "rattfyllerist", "rattfyllerister",
                      "rattfylleri", "rattfyllerier", "blaste over", "blast over",
@@ -246,11 +191,10 @@ def parse_activity(text: str, kinds: Sequence[ActivityType], places: Sequence[Pl
         if remove:
             removed.append((start, end))
 
-    dates = sorted((m for rx in (_ISO, _DAY_MONTH, _NAMED, _RELATIVE, _WEEKDAY)
-                    for m in rx.finditer(text)), key=lambda m: m.start())
-    day: dt.date | None = today
+    dates = find_dates(text)
+    day: dt.date | DateProblem = today
     if dates:
-        day = _date_of(dates[0], today)
+        day = past_day(dates[0], today, LOG_YEARS)
         take(*dates[0].span())
     for m in (*dates[1:], *_TIME.finditer(text), *_REG_NUMBER.finditer(text)):
         take(*m.span(), remove=False)
@@ -258,6 +202,7 @@ def parse_activity(text: str, kinds: Sequence[ActivityType], places: Sequence[Pl
     kind_vocab = _vocabulary([(k.id, (k.id, k.label.sv, k.label.en, *k.words)) for k in kinds])
     place_vocab = _vocabulary([(p.name, (p.name, *p.aliases)) for p in places])
     counts: dict[str, int] = {}
+    too_big = ""
     for m in _COUNT.finditer("".join(masked)):
         first, second = (_fold(w) if w else "" for w in (m[3], m[4]))
         if second and f"{first} {second}" in _UNITS:
@@ -268,13 +213,17 @@ def parse_activity(text: str, kinds: Sequence[ActivityType], places: Sequence[Pl
             unit, end = "st", m.end(2)
         else:
             continue
-        counts[unit] = counts.get(unit, 0) + int(m[1])
+        digits = "".join(m[1].split())
+        number = int(digits) if len(digits) <= len(str(MAX_COUNT)) else MAX_COUNT + 1
+        counts[unit] = counts.get(unit, 0) + number
+        if counts[unit] > MAX_COUNT and not too_big:
+            shown = digits if len(digits) <= _DIGITS_SHOWN else digits[:_DIGITS_SHOWN] + "…"
+            too_big = f"{shown} {unit}" if number > MAX_COUNT else f"{counts[unit]} {unit}"
         take(m.start(), end)
 
     joined = "".join(masked)
     tokens = [_Token(m.start(), m.end(), _fold(m[0])) for m in _WORD.finditer(joined)]
     tokens = [t for t in tokens if t.folded]
-    by_id = {k.id: k for k in kinds}
     skip = 0
     kind = _match_at(joined, tokens, 0, kind_vocab) if tokens else None
     if kind is None and tokens and (lead := _match_at(joined, tokens, 0, place_vocab)):
@@ -283,8 +232,10 @@ def parse_activity(text: str, kinds: Sequence[ActivityType], places: Sequence[Pl
     if kind is None:
         word = tokens[min(skip, len(tokens) - 1)].folded if tokens else ""
         return NotUnderstood("unknown_kind", _suggest(word, kind_vocab) if word else ())
-    if day is None:
-        return NotUnderstood("bad_date")
+    if isinstance(day, DateProblem):
+        return NotUnderstood("bad_date", date=day)
+    if too_big:
+        return NotUnderstood("big_count", words=too_big)
     kind_tokens = tokens[skip:skip + kind[1]]
     removed.append((kind_tokens[0].start, kind_tokens[-1].end))
     tokens = tokens[:skip] + tokens[skip + kind[1]:]
@@ -306,5 +257,4 @@ def parse_activity(text: str, kinds: Sequence[ActivityType], places: Sequence[Pl
     note = list(text)
     for start, end in removed:
         note[start:end] = " " * (end - start)
-    return ParsedActivity(kind[0], by_id[kind[0]].promise, place, day, counts,
-                          _tidy("".join(note)))
+    return ParsedActivity(kind[0], place, day, counts, _tidy("".join(note)), dated=bool(dates))

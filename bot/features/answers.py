@@ -1,7 +1,9 @@
 """Answers from the knowledge base, decided by the matcher's confidence band.
 
-high -> the answer; medium -> the answer and "Menade du …?" with the runners-up; two
-candidates too close to call -> suggestions alone; low -> an honest "I don't know".
+high -> the answer; medium, or two topics close at the top of a clear question -> the best
+answer and "Menade du …?" with the runners-up; close and weak -> suggestions alone; low ->
+an honest "I can't answer that" that says where such questions are answered (the
+municipality's switchboard, 114 14).
 Suggestions are numbered, and a reply of just that number picks one (kept in memory for a
 short while per conversation, never stored).
 """
@@ -14,15 +16,30 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.dialogues import Dialogues
 from bot.core.messages import Outcome, Reply
-from bot.core.texts import t
+from bot.core.numbers import read_int
+from bot.core.texts import add_texts, t
 from bot.core.turn import Turn
+from bot.features.answer_texts import TEXTS
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.matcher import Band
+from bot.knowledge.when import with_years
+
+add_texts(TEXTS)
 
 Key = tuple[str, str, str]
 LOST = "\0lost"  # _picked: a bare number that answers no open question
 START_SCORE = 0.8  # a dialogue starts by itself only on a clear match; else it is offered
+SUGGEST_ONLY_BELOW = 0.45
+SWITCHBOARD = "kommunen"  # the contact whose number "I can't answer that" gives
+
+
+def _bare(url: str | None) -> str:
+    """"https://www.asele.se/" -> "asele.se": short, and not a link the chat renders."""
+    if not url:
+        return ""
+    host = url.split("://", 1)[-1].split("/", 1)[0]
+    return host.removeprefix("www.")
 
 
 class Answers:
@@ -44,29 +61,34 @@ class Answers:
             return Reply(t("lost_question", turn.lang), Outcome.UNKNOWN, turn.lang)
         if picked:
             return self._answer(kb, picked, turn, others=())
-        result = kb.match(turn.text)
+        asked = with_years(turn.text, turn.today)  # "förra året" is a year too
+        result = kb.match(asked)
         best = result.best
         if best is None or result.band is Band.LOW:
             if self.on_unknown is not None:
                 await self.on_unknown(turn)
-            name = kb.data.municipality.name.get(turn.lang)
-            return Reply(t("unknown", turn.lang, name=name), Outcome.UNKNOWN, turn.lang)
+            return Reply(self._unknown(kb, turn), Outcome.UNKNOWN, turn.lang)
         ids = tuple(c.topic_id for c in result.candidates)
-        if result.close:
+        # Suggestions alone only when no topic stands out at all; a clear question whose
+        # best two topics are close gets the best answer and the other offered.
+        if result.close and result.band is not Band.HIGH and best.score < SUGGEST_ONLY_BELOW:
             self._remember(turn, ids)
             lines = [t("not_sure", turn.lang), self._numbered(kb, ids, turn),
                      t("pick_number", turn.lang)]
             return Reply("\n\n".join(lines), Outcome.SUGGESTED, turn.lang)
-        others = ids[1:] if result.band is Band.MEDIUM else ()
+        # Medium, or a clear question with two topics close at the top: the best answer,
+        # and the others offered.
+        others = ids[1:] if result.band is Band.MEDIUM or result.close else ()
         starts = kb.topics[best.topic_id].starts
         if starts and not others and best.score >= START_SCORE and self.dialogues:
             return await self.dialogues.start(starts, turn)
         # Less sure: answer, and offer the dialogue instead of pushing into it.
-        return self._answer(kb, best.topic_id, turn, others, offer=starts)
+        return self._answer(kb, best.topic_id, turn, others, offer=starts, asked=asked)
 
     def _answer(self, kb: KnowledgeBase, topic_id: str, turn: Turn,
-                others: tuple[str, ...], offer: str | None = None) -> Reply:
-        text = kb.answer(topic_id, turn.lang, turn.today, turn.text)
+                others: tuple[str, ...], offer: str | None = None,
+                asked: str | None = None) -> Reply:
+        text = kb.answer(topic_id, turn.lang, turn.today, asked or turn.text)
         topic = kb.topics[topic_id]
         if others:
             self._remember(turn, others)
@@ -81,13 +103,31 @@ class Answers:
             if titles:
                 text += f"\n\n_{t('also_ask', turn.lang)}: {', '.join(titles)}_"
         offer = topic.offers or offer
-        if offer and self.dialogues is not None:
+        if offer and self.dialogues is not None and not self.dialogues.active(
+                turn.msg.conversation):  # not while one is under way or paused
             if turn.msg.is_direct:
                 self.dialogues.offer(offer, turn)
                 text += "\n\n" + t(f"{offer}_offer", turn.lang)
             else:
                 text += "\n\n" + t(f"{offer}_offer_private", turn.lang)
         return Reply(text, outcome, turn.lang, topic_id=topic_id)
+
+    @staticmethod
+    def _unknown(kb: KnowledgeBase, turn: Turn) -> str:
+        """An honest "I can't answer that", with where such questions do get answered."""
+        lang = turn.lang
+        name = kb.data.municipality.name.get(lang)
+        lines = [t("cannot_answer", lang, name=name)]
+        switchboard = kb.contact_index.get(SWITCHBOARD)
+        website = (switchboard.url if switchboard and switchboard.url
+                   else kb.data.municipality.website)
+        if switchboard is not None and switchboard.phone:
+            lines.append(t("ask_municipality", lang, phone=switchboard.phone,
+                           website=_bare(website)))
+        elif website:
+            lines.append(t("ask_municipality_web", lang, website=_bare(website)))
+        lines.append(t("ask_police", lang))
+        return "\n\n".join([lines[0], "\n".join(f"- {line}" for line in lines[1:])])
 
     @staticmethod
     def _numbered(kb: KnowledgeBase, ids: tuple[str, ...], turn: Turn) -> str:
@@ -102,8 +142,8 @@ class Answers:
             self._pending.popitem(last=False)
 
     def _picked(self, turn: Turn, kb: KnowledgeBase) -> str | None:
-        choice = turn.text.strip().rstrip(".)")
-        if not choice.isdigit() or len(choice) > 2:
+        choice = read_int(turn.text)  # "2", "2.", "²", "②", "٢", "２"
+        if choice is None or choice > 99:
             return None
         pending = self._pending.get(turn.msg.conversation)
         if pending is None:
@@ -112,7 +152,7 @@ class Answers:
         if turn.now > expires:
             del self._pending[turn.msg.conversation]
             return LOST
-        index = int(choice) - 1
+        index = choice - 1
         if 0 <= index < len(ids) and ids[index] in kb.topics:
             return ids[index]
         return None

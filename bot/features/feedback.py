@@ -11,28 +11,35 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Sequence
 from typing import Any
 
 from bot.config import FeedbackSettings
-from bot.core.dialogues import Choice, Form, Step
+from bot.core.dialogues import REPLY_WORDS, Choice, Form, NotAccepted, Step
+from bot.core.literal import literal
 from bot.core.messages import Lang
+from bot.core.numbers import read_int
 from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.features import feedback_texts  # noqa: F401  (registers its texts)
+from bot.features.feedback_crime import mentions_crime
+from bot.features.place_words import place_words
 from bot.knowledge.holder import KnowledgeHolder
+from bot.knowledge.normalize import fold
 from bot.knowledge.schema import ChoiceItem
 from bot.privacy.redact import redact
-from bot.store.base import Feedback, Store
+from bot.store.base import MAX_FEEDBACK_TEXT, Feedback, Store
 
-MAX_TEXT = 2000
+log = logging.getLogger(__name__)
+MAX_TEXT = MAX_FEEDBACK_TEXT  # what is stored, after redaction, and what may be written
 _KINDS = {"sv": {"personnummer": "personnummer", "telefonnummer": "telefonnummer",
                  "e-post": "e-postadress", "registreringsnummer": "registreringsnummer",
-                 "adress": "adress"},
+                 "adress": "adress", "namn": "namn"},
           "en": {"personnummer": "personal identity number", "telefonnummer": "phone number",
                  "e-post": "e-mail address", "registreringsnummer": "number plate",
-                 "adress": "address"}}
+                 "adress": "address", "namn": "name"}}
 RATINGS: dict[Lang, list[str]] = {
     "sv": ["mycket otryggt", "ganska otryggt", "varken eller", "ganska tryggt", "mycket tryggt"],
     "en": ["very unsafe", "rather unsafe", "neither", "rather safe", "very safe"],
@@ -98,7 +105,7 @@ class FeedbackForm(Form):
                         for n in range(1, 6))
         return (Step("category", q("fb_category"), _choices(choices.categories)),
                 Step("area", q("fb_area"), _choices(choices.areas)),
-                Step("text", q("fb_text"), max_chars=MAX_TEXT),
+                Step("text", q("fb_text"), max_chars=MAX_TEXT, incident=True),
                 Step("rating", q("fb_rating"), ratings, optional=True))
 
     def intro(self, turn: Turn) -> str:
@@ -106,12 +113,28 @@ class FeedbackForm(Form):
             return t("fb_seen_by_others", turn.lang) + "\n\n" + t("fb_intro", turn.lang)
         return t("fb_intro", turn.lang)
 
+    def title(self, lang: Lang) -> str:
+        return t("fb_title", lang)
+
     def accept(self, step: Step, text: str, lang: Lang) -> tuple[Any, str | None]:
-        result = redact(text)
-        if not result.found:
-            return result.text, None
-        kinds = ", ".join(_KINDS[lang].get(kind, kind) for kind in result.found)
-        return result.text, t("fb_redacted", lang, kinds=kinds)
+        if read_int(text) is not None or fold(text) in REPLY_WORDS:  # "3", "ja": a slip
+            raise NotAccepted(t("fb_text_words", lang))
+        try:
+            result = redact(text, place_words(self.holder.kb))
+        except Exception as exc:  # never stored unredacted; the text can be written again
+            log.error("redaction failed: %s", type(exc).__name__)
+            raise NotAccepted(t("fb_unreadable", lang)) from None
+        notes = []
+        if result.found:
+            kinds = ", ".join(_KINDS[lang].get(kind, kind) for kind in result.found)
+            notes.append(t("fb_redacted", lang, kinds=kinds))
+        kept = _fit(result.text, MAX_TEXT)
+        if kept != result.text:  # the markers made it longer than what can be stored
+            notes.append(t("fb_shortened", lang))
+        return kept, " ".join(notes) or None
+
+    def notice(self, step: Step, text: str, lang: Lang) -> str | None:
+        return t("fb_not_a_report", lang) if mentions_crime(text) else None
 
     def _label(self, items: Sequence[ChoiceItem], value: str, lang: Lang) -> str:
         return next((i.label.get(lang) for i in items if i.id == value), value)
@@ -122,7 +145,8 @@ class FeedbackForm(Form):
         rating = data.get("rating")
         shown = (f"{rating} – {RATINGS[lang][int(rating) - 1]}" if rating
                  else t("fb_no_rating", lang))
-        quoted = "\n".join(f"> {line}" if line else ">" for line in data["text"].splitlines())
+        quoted = "\n".join(f"> {literal(line)}" if line.strip() else ">"
+                           for line in data["text"].splitlines())
         return "\n".join([
             t("fb_summary", lang),
             f"- {t('fb_about', lang)}: {self._label(choices.categories, data['category'], lang)}",
@@ -141,6 +165,20 @@ class FeedbackForm(Form):
             granularity=self.settings.time_granularity, lang=turn.lang))
         self.guard.count(turn)
         return t("fb_saved", turn.lang)
+
+
+def _fit(text: str, limit: int) -> str:
+    """`text`, or as much of it as fits in `limit` characters with " …" at the end, cut
+    between words and never inside a marker such as "[telefonnummer]"."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 2]
+    if cut.rfind("[") > cut.rfind("]"):
+        cut = cut[:cut.rfind("[")]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + " …"
 
 
 def _question(key: str) -> dict[Lang, str]:

@@ -12,18 +12,22 @@ from collections.abc import Sequence
 
 from bot.core.commands import Command, CommandRouter
 from bot.core.dialogues import Dialogues
+from bot.core.literal import literal
 from bot.core.messages import Lang, Outcome, Reply
-from bot.core.periods import PeriodError, parse_period
 from bot.core.roles import Roles
 from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.features import feedback_texts  # noqa: F401  (registers its texts)
+from bot.features.command_args import read_period
 from bot.features.feedback import FeedbackForm
+from bot.features.place_words import place_words
 from bot.knowledge.schema import ChoiceItem
+from bot.privacy.redact import redact
 from bot.privacy.small_cells import SMALL, cell, is_suppressed, protect
 from bot.store.base import Feedback
 
 LATEST = 5
+SHOWN = 300  # characters of each text
 
 
 def _counts(title: str, counts: Counter[str], names: dict[str, str]) -> tuple[str, bool]:
@@ -40,7 +44,8 @@ def _counts(title: str, counts: Counter[str], names: dict[str, str]) -> tuple[st
 
 
 def summarise(entries: Sequence[Feedback], start: str, end: str, lang: Lang,
-              categories: Sequence[ChoiceItem], areas: Sequence[ChoiceItem]) -> str:
+              categories: Sequence[ChoiceItem], areas: Sequence[ChoiceItem],
+              keep: frozenset[str] = frozenset()) -> str:
     head = t("fbs_head", lang, start=start, end=end, n=cell(len(entries)))
     if not entries:
         return head + "\n\n" + t("fbs_none", lang)
@@ -62,9 +67,15 @@ def summarise(entries: Sequence[Feedback], start: str, end: str, lang: Lang,
         return "\n\n".join(lines)
     lines.append(f"**{t('fbs_latest', lang)}:**")
     for entry in sorted(entries, key=lambda e: (e.day, e.id or 0))[-LATEST:][::-1]:
-        text = entry.text if len(entry.text) <= 300 else entry.text[:300] + " …"
-        lines.append("> " + text.replace("\n", " "))
+        lines.append("> " + shown(entry.text, keep))
     return "\n\n".join(lines)
+
+
+def shown(text: str, keep: frozenset[str] = frozenset()) -> str:
+    """A stored feedback text as staff see it: redacted again (a text stored before the
+    redactor learnt a kind keeps it otherwise), at most SHOWN characters, on one line and
+    literal (a resident's Markdown, HTML or link shows as typed and cannot be clicked)."""
+    return literal(redact(text, keep, limit=SHOWN).text, one_line=True)
 
 
 class FeedbackCommands:
@@ -86,13 +97,14 @@ class FeedbackCommands:
         return await self.dialogues.start(self.form.key, turn)
 
     async def _summary(self, turn: Turn, args: str) -> Reply:
-        try:
-            start, end = parse_period(args, turn.today)
-        except PeriodError:
-            return Reply(t("bad_period", turn.lang), Outcome.COMMAND, turn.lang)
+        period = read_period(turn, args)
+        if isinstance(period, Reply):
+            return period
+        start, end = period
         entries = await self.form.store.list_feedback(start, end)
         choices = self.form.holder.kb.data.feedback
         text = summarise(entries, start.isoformat(), end.isoformat(), turn.lang,
                          choices.categories if choices else (),
-                         choices.areas if choices else ())
+                         choices.areas if choices else (),
+                         place_words(self.form.holder.kb))
         return Reply(text, Outcome.COMMAND, turn.lang)

@@ -41,6 +41,33 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "sv": "Jag tog bort personuppgifter ur texten ({kinds}); de sparas inte.",
         "en": "I removed personal data from the text ({kinds}); it is not stored.",
     },
+    "fb_title": {"sv": "din synpunkt", "en": "your feedback"},
+    "fb_not_a_report": {
+        "sv": "Det tar jag med i din synpunkt. Men tänk på att den här chatten **inte är en "
+              "polisanmälan** och att inga tips går vidare: anmäl eller tipsa via **114 14** "
+              "eller på polisen.se. Är någon i fara just nu: ring **112**.",
+        "en": "I'll keep that in your feedback. But remember that this chat is **not a "
+              "police report** and passes no tips on: report or tip off the police via "
+              "**114 14** or at polisen.se. If anyone is in danger right now: call **112**.",
+    },
+    "fb_shortened": {
+        "sv": "Med personuppgifterna utbytta blev texten längre än 2 000 tecken, så jag kortade "
+              "slutet. Du ser texten innan den sparas.",
+        "en": "With the personal data replaced the text became longer than 2,000 characters, "
+              "so I shortened the end. You see the text before it is saved.",
+    },
+    "fb_text_words": {
+        "sv": "Skriv med några egna ord vad det gäller, så att det går att förstå för den "
+              "som läser.",
+        "en": "Please write a few words of your own about what it is, so that whoever "
+              "reads it can understand.",
+    },
+    "fb_unreadable": {
+        "sv": "Jag kunde inte gå igenom texten för att ta bort personuppgifter, så jag kan "
+              "inte spara den. Skriv den gärna igen med andra ord.",
+        "en": "I could not go through the text to remove personal data, so I cannot save "
+              "it. Please write it again in other words.",
+    },
     "fb_summary": {"sv": "**Din synpunkt:**", "en": "**Your feedback:**"},
     "fb_about": {"sv": "Gäller", "en": "About"},
     "fb_where": {"sv": "Var", "en": "Where"},

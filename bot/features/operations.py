@@ -8,11 +8,13 @@ import datetime as dt
 import logging
 
 from bot.core.commands import Command, CommandRouter
+from bot.core.literal import literal
 from bot.core.messages import Outcome, Reply
-from bot.core.periods import PeriodError, parse_period
 from bot.core.roles import Roles
 from bot.core.texts import add_texts, t
 from bot.core.turn import Turn
+from bot.features.command_args import read_period
+from bot.features.place_words import place_words
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.normalize import fold
 from bot.privacy.redact import redact
@@ -37,10 +39,10 @@ add_texts({
 })
 
 
-def normalised(text: str) -> str:
+def normalised(text: str, keep: frozenset[str] = frozenset()) -> str:
     """What is counted: the question with personal data replaced, folded, at most 300
-    characters."""
-    return " ".join(fold(redact(text).text).split())[:MAX_TEXT]
+    characters (cut after redaction, so never half a number)."""
+    return " ".join(fold(redact(text, keep).text).split())[:MAX_TEXT]
 
 
 class Operations:
@@ -77,7 +79,7 @@ class Operations:
     async def count_unanswered(self, turn: Turn) -> None:
         """Called for every question the bot could not answer. The count is written in the
         background: the reply must not wait on the store (or fail with it)."""
-        text = normalised(turn.text)
+        text = normalised(turn.text, place_words(self.holder.kb))
         if text:
             task = asyncio.ensure_future(self._record(text, turn.today))
             self._pending.add(task)
@@ -96,14 +98,15 @@ class Operations:
 
     async def _list(self, turn: Turn, args: str) -> Reply:
         await self.settle()
-        try:
-            start, end = parse_period(args, turn.today)
-        except PeriodError:
-            return Reply(t("bad_period", turn.lang), Outcome.COMMAND, turn.lang)
+        period = read_period(turn, args)
+        if isinstance(period, Reply):
+            return period
+        start, end = period
         top = await self.store.top_unanswered(start, end, limit=TOP)
         if not top:
             return Reply(t("ops_unanswered_none", turn.lang), Outcome.COMMAND, turn.lang)
         lines = [t("ops_unanswered_head", turn.lang, start=start.isoformat(),
                    end=end.isoformat())]
-        lines += [f"{i}. {u.text} ({u.count})" for i, u in enumerate(top, 1)]
+        lines += [f"{i}. {literal(u.text, one_line=True)} ({u.count})"
+                  for i, u in enumerate(top, 1)]
         return Reply("\n".join(lines), Outcome.COMMAND, turn.lang)

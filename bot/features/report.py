@@ -27,7 +27,7 @@ from bot.features.report_html import num, render_html
 from bot.features.report_texts import TEXTS
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.render import Status, day, status
-from bot.knowledge.schema import ChoiceItem, Lang, Period, Promise
+from bot.knowledge.schema import ChoiceItem, Lang, Period
 from bot.privacy.small_cells import protect
 from bot.store.base import Feedback
 from bot.store.records import Activity, SessionRequest
@@ -124,12 +124,20 @@ def ranked(counts: Counter[str]) -> list[tuple[str, int]]:
 
 
 def _tally(activities: Iterable[Activity], start: dt.date, end: dt.date,
-           known: dict[str, tuple[Period, Promise]]) -> dict[str, Tally]:
+           kb: KnowledgeBase) -> dict[str, Tally]:
     tallies: dict[str, Tally] = {}
+    served: dict[tuple[str, dt.date, str | None, str | None], str] = {}
     for a in activities:
         if not start <= a.day <= end:
             continue
-        key = a.promise if a.promise is not None and a.promise in known else OTHER
+        # The promise of the period the activity was done in, as the knowledge base maps
+        # it now: a traffic check in a period without a traffic promise is other work,
+        # whatever promise was saved with the entry.
+        look = (a.kind, a.day, a.place, a.promise)
+        key = served.get(look)
+        if key is None:
+            found = kb.serves(*look)
+            key = served[look] = found[1].id if found else OTHER
         t = tallies.get(key)
         if t is None:
             t = tallies[key] = Tally()
@@ -174,8 +182,8 @@ def _sections(kb: KnowledgeBase, start: dt.date, end: dt.date, today: dt.date, l
     for period in kb.periods:
         overlaps = period.start <= end and period.end >= start
         for i, promise in enumerate(period.promises, 1):
-            # A promise of another period still gets its section when activities in the
-            # report period were logged for it, so that no work is left out.
+            # Only the periods the report covers: an activity counts for a promise of the
+            # period it was done in, so no work is left out.
             if not overlaps and promise.id not in tallies:
                 continue
             who = f" {tx['and']} ".join(tx[f"who_{r}"] for r in promise.responsible)
@@ -263,7 +271,7 @@ def collect(kb: KnowledgeBase, start: dt.date, end: dt.date,
     """Everything the report shows, grouped and labelled, independent of the format."""
     tx = TEXTS[lang]
     months = month_keys(start, end)
-    tallies = _tally(activities, start, end, kb.promise_index)
+    tallies = _tally(activities, start, end, kb)
     return Report(
         lang=lang, texts=tx,
         title=tx["title"].format(m=kb.data.municipality.name.get(lang)),

@@ -8,8 +8,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "period": "Period", "made": "Sammanställd", "periods": "Löftesperioder",
         "summary": "Sammanfattning", "promise": "Löfte", "activities": "Aktiviteter",
         "heading": "Medborgarlöfte {label} – löfte {i} av {n}",
-        "other": "Övrigt",
-        "other_text": "Aktiviteter som inte hör till något av löftena i kunskapsbasen.",
+        "other": "Övrigt arbete",
+        "other_text": "Aktiviteter som inte hör till något av löftena i den period då de "
+                      "gjordes, t.ex. trafikkontroller under en period utan trafiklöfte.",
         "responsible": "Ansvar", "entries": "Antal aktiviteter", "sums": "Summor",
         "place": "Plats", "places": "Platser", "no_place": "(ingen plats angiven)",
         "kind": "Typ", "kinds": "Per typ", "unit": "Enhet", "sum": "Summa",
@@ -36,8 +37,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "period": "Period", "made": "Made", "periods": "Promise periods",
         "summary": "Summary", "promise": "Promise", "activities": "Activities",
         "heading": "Citizen promise {label} – promise {i} of {n}",
-        "other": "Other",
-        "other_text": "Activities that belong to none of the promises in the knowledge base.",
+        "other": "Other work",
+        "other_text": "Activities that serve none of the promises of the period in which "
+                      "they were done, e.g. traffic checks in a period with no traffic "
+                      "promise.",
         "responsible": "Responsible", "entries": "Number of activities", "sums": "Totals",
         "place": "Place", "places": "Places", "no_place": "(no place given)",
         "kind": "Type", "kinds": "By type", "unit": "Unit", "sum": "Total",

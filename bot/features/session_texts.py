@@ -29,6 +29,16 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "sv": "Hur når vi dig bäst? Skriv hoppa över så svarar vi här i chatten.",
         "en": "How do we best reach you? Type skip and we answer here in the chat.",
     },
+    "bk_title": {"sv": "din förfrågan", "en": "your request"},
+    "bk_size_how": {
+        "sv": "Skriv ungefär hur många ni blir med siffror, till exempel 25, eller **hoppa "
+              "över**.",
+        "en": "Write about how many you will be in digits, for example 25, or **skip**.",
+    },
+    "bk_size_range": {
+        "sv": "Skriv ett antal från 1 till {most}, eller **hoppa över**.",
+        "en": "Write a number from 1 to {most}, or **skip**.",
+    },
     "bk_here": {"sv": "här i chatten", "en": "here in the chat"},
     "bk_people": {"sv": "ca {n} personer", "en": "about {n} people"},
     "bk_when": {"sv": "önskad tid: {when}", "en": "wished time: {when}"},

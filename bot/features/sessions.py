@@ -6,25 +6,31 @@ answer reaches them by direct message. Staff get a notice in the staff room.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from bot.core.commands import Command, CommandRouter
-from bot.core.dialogues import Choice, Dialogues, Form, Step
+from bot.core.dialogues import Choice, Dialogues, Form, NotAccepted, Step
+from bot.core.literal import literal
 from bot.core.messages import Lang, Outcome, Reply
+from bot.core.numbers import ascii_digits
 from bot.core.outbox import Outbox
 from bot.core.roles import Roles
 from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.features import session_texts  # noqa: F401  (registers its texts)
+from bot.features.command_args import read_id, shown_id
+from bot.features.dates import DateProblem, coming_time, explain
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store.base import Store
 from bot.store.records import Activity, SessionRequest
 
 SESSION_KIND = "informationsinsats"  # the activity type a held session is logged as
-_WHEN = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2})[:.](\d{2}))?")
+CONFIRM_YEARS = 2  # a session confirmed further ahead than this has a typo in its year
+MAX_PEOPLE = 10_000  # an information session; a larger number is a slip of the keyboard
+_NUMBER = re.compile(r"\d+(?: \d{3})*")  # "25", "1 000" (after ascii_digits: NFKC spaces)
+_RANGE = re.compile(r"\s*(?:-|–|—|till|to|à)\s*")  # "20-25", "20 till 25"
 
 
 def _q(key: str) -> dict[Lang, str]:
@@ -63,10 +69,12 @@ class BookingForm(Form):
     def intro(self, turn: Turn) -> str:
         return t("bk_intro", turn.lang)
 
+    def title(self, lang: Lang) -> str:
+        return t("bk_title", lang)
+
     def accept(self, step: Step, text: str, lang: Lang) -> tuple[Any, str | None]:
         if step.name == "size":
-            number = re.search(r"\d+", text)
-            return (int(number.group()) if number and int(number.group()) > 0 else None), None
+            return read_size(text, lang), None
         return text, None
 
     def label(self, kind: str, value: str, lang: Lang) -> str:
@@ -75,15 +83,17 @@ class BookingForm(Form):
         return next((i.label.get(lang) for i in items if i.id == value), value)
 
     def line(self, request: SessionRequest, lang: Lang) -> str:
-        parts = [request.organisation, self.label("audiences", request.audience, lang),
+        # The requester's own words are shown literally (to staff, and back in the DMs).
+        parts = [literal(request.organisation, one_line=True),
+                 self.label("audiences", request.audience, lang),
                  self.label("topics", request.topic, lang)]
         if request.size:
             parts.append(t("bk_people", lang, n=request.size))
-        parts.append(t("bk_when", lang, when=request.wished))
+        parts.append(t("bk_when", lang, when=literal(request.wished, one_line=True)))
         return " · ".join(parts)
 
     def summary(self, data: dict[str, Any], lang: Lang) -> str:
-        contact = data.get("contact") or t("bk_here", lang)
+        contact = literal(data.get("contact") or "", one_line=True) or t("bk_here", lang)
         request = self._request(data, "", "", lang)
         return f"{t('bk_summary', lang)}\n{self.line(request, lang)}\n" + \
             t("bk_reach", lang, contact=contact)
@@ -103,6 +113,25 @@ class BookingForm(Form):
             self.outbox.to_room("matrix", self.staff_room, t(
                 "bk_notice", "sv", id=request_id, line=self.line(request, "sv")))
         return t("bk_sent", turn.lang, id=request_id)
+
+
+def read_size(text: str, lang: Lang) -> int:
+    """About how many people: "25", "ca 30 elever", "٢٥", "20-25" (the larger), "1 000".
+    NotAccepted with a one-line reason for none ("två hundra"), several ("10**30", "2
+    klasser, 50 elever"), or one out of range ("-5", "0", "2147483648")."""
+    plain = ascii_digits(text)
+    found = list(_NUMBER.finditer(plain))
+    if not found or len(found) > 2 or (len(found) == 2 and not _RANGE.fullmatch(
+            plain[found[0].end():found[1].start()])):
+        raise NotAccepted(t("bk_size_how", lang))
+    digits = [m.group().replace(" ", "") for m in found]
+    negative = plain[:found[0].start()].rstrip().endswith(("-", "−"))
+    if negative or any(len(d) > 6 for d in digits):
+        raise NotAccepted(t("bk_size_range", lang, most="10 000"))
+    size = max(int(d) for d in digits)
+    if not 1 <= size <= MAX_PEOPLE:
+        raise NotAccepted(t("bk_size_range", lang, most="10 000"))
+    return size
 
 
 class SessionRequests:
@@ -149,16 +178,17 @@ class SessionRequests:
 
     async def _target(self, turn: Turn, args: str, allowed: tuple[str, ...]
                       ) -> tuple[SessionRequest, str] | Reply:
-        match = re.match(r"#?(\d+)\s*(.*)", args.strip(), re.S)
-        if not match:
+        read = read_id(args)
+        if read is None:
             return self._reply(turn, "bk_which")
-        request = await self.form.store.get_request(int(match.group(1)))
+        digits, request_id, rest = read
+        request = None if request_id is None else await self.form.store.get_request(request_id)
         if request is None:
-            return self._reply(turn, "bk_no_such", id=match.group(1))
+            return self._reply(turn, "bk_no_such", id=shown_id(digits))
         if request.status not in allowed:
             return self._reply(turn, "bk_wrong_status", id=request.id,
                                status=t("bk_status_" + request.status, turn.lang))
-        return request, match.group(2).strip()
+        return request, rest
 
     def _tell(self, request: SessionRequest, key: str, **values: object) -> bool:
         text = t(key, request.lang, id=request.id, line=self.form.line(request, request.lang),
@@ -172,17 +202,15 @@ class SessionRequests:
         request, when = target
         if not when:
             return self._reply(turn, "bk_confirm_how")
-        scheduled = None
-        if match := _WHEN.search(when):
-            hour, minute = int(match.group(2) or 0), int(match.group(3) or 0)
-            try:
-                scheduled = dt.datetime.fromisoformat(match.group(1)).replace(
-                    hour=hour, minute=minute, tzinfo=turn.now.tzinfo)
-            except ValueError:
-                scheduled = None
+        # A date that cannot be right (32/13, 0000-01-01, last year, 9999) is named, and
+        # nothing is changed or sent; words without a date ("vecka 50") are sent as they are.
+        scheduled = coming_time(when, turn.now, CONFIRM_YEARS)
+        if isinstance(scheduled, DateProblem):
+            return Reply(explain(scheduled, turn.lang, CONFIRM_YEARS), Outcome.COMMAND,
+                         turn.lang)
         updated = await self.form.store.update_request(request.id or 0, status="confirmed",
                                                        answer=when, scheduled=scheduled)
-        told = self._tell(updated, "bk_confirmed_dm", when=when)
+        told = self._tell(updated, "bk_confirmed_dm", when=literal(when, one_line=True))
         return self._reply(turn, "bk_confirmed" if told else "bk_not_told", id=request.id)
 
     async def _decline(self, turn: Turn, args: str) -> Reply:
@@ -194,7 +222,7 @@ class SessionRequests:
             return self._reply(turn, "bk_decline_how")
         updated = await self.form.store.update_request(request.id or 0, status="declined",
                                                        answer=reason)
-        told = self._tell(updated, "bk_declined_dm", reason=reason)
+        told = self._tell(updated, "bk_declined_dm", reason=literal(reason, one_line=True))
         return self._reply(turn, "bk_declined" if told else "bk_not_told", id=request.id)
 
     async def _done(self, turn: Turn, args: str) -> Reply:
@@ -205,11 +233,11 @@ class SessionRequests:
         await self.form.store.update_request(request.id or 0, status="done",
                                              answer=request.answer,
                                              scheduled=request.scheduled)
-        kinds = {a.id: a for a in self.form.holder.kb.data.activities}
-        kind = kinds.get(SESSION_KIND)
+        # The promise an information session serves depends on the day it was held.
+        serves = self.form.holder.kb.serves(SESSION_KIND, turn.today, None)
         audience = self.form.label("audiences", request.audience, "sv").lower()
         activity_id = await self.form.store.add_activity(Activity(
-            kind=SESSION_KIND, promise=kind.promise if kind else None, place=None,
+            kind=SESSION_KIND, promise=serves[1].id if serves else None, place=None,
             day=turn.today, counts={audience: request.size} if request.size else {},
             note=f"#{request.id} {request.organisation}", author=turn.msg.sender,
             created_at=turn.now))

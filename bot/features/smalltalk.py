@@ -6,6 +6,7 @@ import re
 
 from bot.core.commands import Command, CommandRouter
 from bot.core.messages import Outcome, Reply
+from bot.core.numbers import read_int
 from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.knowledge.holder import KnowledgeHolder
@@ -39,20 +40,28 @@ _ACK = {fold(w) for w in """
 _FILLER = {fold(w) for w in """
     bot botten boten du ni där på er dig alla allihop all
 """.split()}
-# "Who are you?" on its own, after an optional greeting, on folded text. Only the
-# whole message: "vem är kommunpolis" or "vad heter hen" are questions for the matcher.
+# "Who are you?" or "are you a bot?" on its own, after an optional greeting, on folded text.
+# Only the whole message: "vem är kommunpolis" or "vad heter hen" are questions for the matcher.
 _IDENTITY = re.compile(r"""
     ^(?:(?:hej|hejsan|halla|tjena|hello|hi|hey)\s+)?
     (?:(?:vem|vad)\s+(?:ar|heter)\s+(?:du|ni)(?:\s+for\s+(?:nagot|nat|en|nagon))?
       |vem\s+ar\s+det\s+som\s+svarar
       |who\s+(?:are\s+you|is\s+this)
       |what\s+(?:is|s)\s+your\s+name|whats\s+your\s+name
-      |what\s+are\s+you)
-    (?:\s+(?:egentligen|da|then|really))?$""", re.VERBOSE)
+      |what\s+are\s+you
+      |(?:ar|e|a)\s+(?:du|ni|det\s+har)\s+{sv}(?:\s+eller\s+{sv})?
+      |(?:are\s+you|is\s+this)\s+{en}(?:\s+or\s+{en})?)
+    (?:\s+(?:egentligen|da|then|really))?$""".format(
+    sv=r"(?:en\s+|ett\s+)?(?:bot|robot|chatt?bot|ai|dator|manniska|riktig\s+person|person)",
+    en=r"(?:a\s+|an\s+)?(?:bot|robot|chat\s*bot|ai|computer|machine|human|real\s+person"
+       r"|person|real)"), re.VERBOSE)
 
 
-def _words(turn: Turn) -> set[str]:
-    return set(fold(turn.text).split())
+# What a message may be made of, to be only thanks, a greeting, an acknowledgement, a plea.
+_THANKS_ONLY = _THANKS | _THANKED_FOR | _FILLER
+_GREETING_ONLY = _GREETINGS | _FILLER
+_ACK_ONLY = _ACK | _THANKS | _FILLER
+_HELP_ONLY = _HELP | _GREETINGS | _FILLER
 
 
 class SmallTalk:
@@ -83,22 +92,24 @@ class SmallTalk:
         return Reply(self.help_text(turn), Outcome.COMMAND, turn.lang)
 
     async def __call__(self, turn: Turn) -> Reply | None:
-        words = _words(turn)
-        if not words:  # only emoji or punctuation ("👍", "???")
+        folded = fold(turn.text)
+        words = set(folded.split())
+        if not words and read_int(turn.text) is None:  # emoji or punctuation ("👍", "???"),
+            # not a number in another script ("٢" folds to nothing): that picks a suggestion
             return Reply(t("empty", turn.lang), Outcome.SMALLTALK, turn.lang)
-        if " ".join(w for w in fold(turn.text).split() if w not in _FILLER) in _BYE:
+        if " ".join(w for w in folded.split() if w not in _FILLER) in _BYE:
             return Reply(t("bye", turn.lang), Outcome.SMALLTALK, turn.lang)
-        if words <= _THANKS | _THANKED_FOR | _FILLER and words & _THANKS:
+        if words <= _THANKS_ONLY and words & _THANKS:
             return Reply(t("thanks", turn.lang), Outcome.SMALLTALK, turn.lang)
-        if words <= _GREETINGS | _FILLER and words & _GREETINGS:
+        if words <= _GREETING_ONLY and words & _GREETINGS:
             return Reply(self.help_text(turn, greet=True), Outcome.SMALLTALK, turn.lang)
-        if _IDENTITY.match(fold(turn.text)):
+        if _IDENTITY.match(folded):
             name = self.holder.kb.data.municipality.name.get(turn.lang)
             return Reply(t("who_am_i", turn.lang, name=name) + "\n\n" + t("can_do", turn.lang),
                          Outcome.SMALLTALK, turn.lang)
-        if words <= _ACK | _THANKS | _FILLER and words & _ACK:
+        if words <= _ACK_ONLY and words & _ACK:
             return Reply(t("ack", turn.lang), Outcome.SMALLTALK, turn.lang)
-        if words <= _HELP | _GREETINGS | _FILLER and words & _HELP:
+        if words <= _HELP_ONLY and words & _HELP:
             return Reply(self.help_text(turn, greet=bool(words & _GREETINGS)),
                          Outcome.SMALLTALK, turn.lang)
         return None

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from bot.knowledge.analyser import Analyser
 from bot.knowledge.matcher import Matcher, MatchResult
-from bot.knowledge.render import Renderer
+from bot.knowledge.render import YEAR, Renderer
 from bot.knowledge.schema import KnowledgeFile, Lang, Period, Promise, Topic
 
-_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 VILLAGE_WORD = "by"  # villages in `places` count as this word in questions
 
 
@@ -23,7 +21,14 @@ class KnowledgeBase:
             promise.id: (period, promise) for period in self.periods
             for promise in period.promises
         }
+        self.promise_number: dict[str, tuple[int, int]] = {
+            promise.id: (i, len(period.promises)) for period in self.periods
+            for i, promise in enumerate(period.promises, 1)
+        }
+        self.themes = {theme.id: theme for theme in data.themes}
+        self.place_kinds = {place.name: place.kind for place in data.places}
         self.contact_index = {c.id: c for c in data.contacts}
+        self.activity_ids = frozenset(a.id for a in data.activities)
         synonyms: dict[str, list[str]] = {k: list(v) for k, v in data.synonyms.items()}
         villages = [name for place in data.places if place.kind == "village"
                     for name in (place.name, *place.aliases)]
@@ -34,7 +39,10 @@ class KnowledgeBase:
         places = frozenset(term for place in data.places if place.kind != "village"
                            for name in (place.name, *place.aliases)
                            for term in self.analyser.terms(name))
-        self.matcher = Matcher(data.topics, self.analyser, context_terms=places)
+        # A year in a question picks the period (focus_period), rarely the topic: it
+        # weighs like a place name, so "vad har ni lovat 2025" is about what was promised.
+        years = frozenset(str(year) for year in range(1950, 2100))
+        self.matcher = Matcher(data.topics, self.analyser, context_terms=places | years)
         self.renderer = Renderer(self)
 
     def match(self, text: str) -> MatchResult:
@@ -45,10 +53,58 @@ class KnowledgeBase:
         started = [p for p in self.periods if p.start <= today and p.promises]
         return started[-1] if started else None
 
+    def current_period(self, today: dt.date) -> Period | None:
+        """The period in force today, if any (one with promise texts first)."""
+        return self.period_on(today)
+
+    def period_on(self, day: dt.date) -> Period | None:
+        """The period `day` falls in (one with promise texts first), or None."""
+        within = [p for p in self.periods if p.start <= day <= p.end]
+        with_text = [p for p in within if p.promises]
+        return (with_text or within or [None])[-1]
+
+    def serves(self, kind: str, day: dt.date, place: str | None,
+               stored: str | None = None) -> tuple[Period, Promise] | None:
+        """The promise an activity of type `kind` done on `day` at `place` serves: one of
+        the promises of the period it was done in that lists the type (and, when the
+        promise names places, was done at one of them). None: other work, never a promise
+        of another period. `stored` (the id saved with an old entry) counts only for a type
+        the base no longer knows, and only when it belongs to the day's period."""
+        period = self.period_on(day)
+        if period is None:
+            return None
+        if kind not in self.activity_ids and stored in self.promise_index:
+            owner, promise = self.promise_index[stored]
+            return (owner, promise) if owner is period else None
+        for promise in period.promises:
+            if kind in promise.activities and self._at(promise, place):
+                return period, promise
+        return None
+
+    def place_needed(self, kind: str, day: dt.date) -> list[str]:
+        """The places at which `kind` would serve a promise of the day's period, when only a
+        place-bound promise lists it (so that /logga can say that the place was missing)."""
+        period = self.period_on(day)
+        if period is None:
+            return []
+        listing = [p for p in period.promises if kind in p.activities]
+        if not listing or any(not (p.places or p.place_kinds) for p in listing):
+            return []
+        names = [name for p in listing for name in p.places]
+        kinds = {k for p in listing for k in p.place_kinds}
+        names += [n for n, k in self.place_kinds.items() if k in kinds and n not in names]
+        return names
+
+    def _at(self, promise: Promise, place: str | None) -> bool:
+        if not (promise.places or promise.place_kinds):
+            return True
+        return place is not None and (place in promise.places
+                                      or self.place_kinds.get(place) in promise.place_kinds)
+
     def focus_period(self, today: dt.date, text: str = "") -> Period:
         """The period a question is about: one named by year, else the current one, else
         the latest that has started, else the first upcoming."""
-        for year in (int(y) for y in _YEAR.findall(text)):
+        for year in (int(y) for y in YEAR.findall(text)):
             for period in self.periods:
                 if period.start.year <= year <= period.end.year:
                     return period
@@ -61,4 +117,4 @@ class KnowledgeBase:
     def answer(self, topic_id: str, lang: Lang, today: dt.date, text: str = "") -> str:
         topic = self.topics[topic_id]
         focus = self.focus_period(today, text)
-        return self.renderer.fill(topic.answer.get(lang), today, lang, focus)
+        return self.renderer.fill(topic.answer.get(lang), today, lang, focus, text)

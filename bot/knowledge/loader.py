@@ -8,7 +8,9 @@ replace a valid base that is already in service.
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +20,9 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import KnowledgeFile
 from bot.knowledge.yaml_lines import LoadedYaml, PathKey, YamlError, dotted, load_yaml
 
-PLACEHOLDERS = {"promises", "agreement", "periods", "documents", "contacts", "municipality"}
-INDEXED_PLACEHOLDERS = {"promise", "contact"}
+PLACEHOLDERS = {"promises", "period", "earlier", "agreement", "periods", "documents",
+                "contacts", "municipality"}
+INDEXED_PLACEHOLDERS = {"promise", "promises_about", "contact"}
 
 
 class KnowledgeError(Exception):
@@ -141,12 +144,11 @@ def _check_references(kf: KnowledgeFile, origins: _Origins, problems: list[str])
     unique("periods", [p.id for p in kf.periods])
     unique("topics", [t.id for t in kf.topics])
     unique("contacts", [c.id for c in kf.contacts])
-    promise_ids: set[str] = set()
-    for pi, period in enumerate(kf.periods):
-        for qi, promise in enumerate(period.promises):
-            if promise.id in promise_ids:
-                report(("periods", pi, "promises", qi, "id"), f'duplicate id "{promise.id}"')
-            promise_ids.add(promise.id)
+    unique("themes", [th.id for th in kf.themes])
+    unique("activities", [a.id for a in kf.activities])
+    _check_periods(kf, report)
+    promise_ids = {q.id for p in kf.periods for q in p.promises}
+    theme_ids = {th.id for th in kf.themes}
     contact_ids = {c.id for c in kf.contacts}
     topic_ids = {t.id for t in kf.topics}
     for ti, topic in enumerate(kf.topics):
@@ -161,18 +163,42 @@ def _check_references(kf: KnowledgeFile, origins: _Origins, problems: list[str])
                 kind, _, ref = name.rstrip("]").partition("[")
                 if kind == "promise" and ref not in promise_ids:
                     report(path, f'no promise with id "{ref}"')
+                if kind == "promises_about" and ref not in theme_ids:
+                    report(path, f'no theme with id "{ref}" (see `themes`)')
                 if kind == "contact" and ref not in contact_ids:
                     report(path, f'no contact with id "{ref}"')
         for fi, followup in enumerate(topic.followups):
             if followup not in topic_ids:
                 report(("topics", ti, "followups", fi), f'no topic with id "{followup}"')
-    unique("activities", [a.id for a in kf.activities])
-    for ai, activity in enumerate(kf.activities):
-        if activity.promise is not None and activity.promise not in promise_ids:
-            report(("activities", ai, "promise"), f'no promise with id "{activity.promise}"')
     for canonical, variants in kf.synonyms.items():
         if not variants:
             report(("synonyms", canonical), "no variants")
+
+
+def _check_periods(kf: KnowledgeFile, report: Callable[[PathKey, str], None]) -> None:
+    """Periods must not overlap (an activity's day picks one); a promise's ids must exist."""
+    ordered = sorted(enumerate(kf.periods), key=lambda ip: ip[1].start)
+    for (_, before), (pi, period) in pairwise(ordered):
+        if period.start <= before.end:
+            report(("periods", pi, "start"),
+                   f'overlaps period "{before.id}" (which ends {before.end})')
+    seen: set[str] = set()
+    themes = {th.id for th in kf.themes}
+    activities = {a.id for a in kf.activities}
+    places = {p.name for p in kf.places}
+    for pi, period in enumerate(kf.periods):
+        for qi, promise in enumerate(period.promises):
+            where: PathKey = ("periods", pi, "promises", qi)
+            if promise.id in seen:
+                report((*where, "id"), f'duplicate id "{promise.id}"')
+            seen.add(promise.id)
+            for key, refs, known, what in (
+                    ("themes", promise.themes, themes, "theme"),
+                    ("activities", promise.activities, activities, "activity type"),
+                    ("places", promise.places, places, "place")):
+                for ri, ref in enumerate(refs):
+                    if ref not in known:
+                        report((*where, key, ri), f'no {what} "{ref}"')
 
 
 def load_knowledge(folder: Path) -> KnowledgeBase:

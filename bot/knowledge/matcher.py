@@ -6,6 +6,12 @@ A topic's score mixes two signals, both in 0..1:
 - resemblance: rapidfuzz's token-sort similarity to the topic's closest example question.
 Only topics sharing a term with the message are scored (an inverted index), which keeps a
 10,000-topic base fast.
+
+A word the base does not know weighs by how common it is in everyday language (lexicon): a
+real word ("väder", "plånbok") is likely what the question is about, so a message half made
+of such words is not understood, whatever it shares with a topic. The band then follows the
+best score, how far it stands ahead of the next, and how much of the message was understood
+(see Thresholds).
 """
 
 from __future__ import annotations
@@ -23,9 +29,16 @@ from bot.knowledge.schema import Topic
 KEYWORD_WEIGHT = 1.0
 EXAMPLE_WEIGHT = 0.55
 UNKNOWN_IDF = 1.2  # a word nobody in the base uses: we did not understand that part
+# ... weighed by how common it is in everyday language: a real word the base does not know
+# ("väder", "plånbok") is likely what the question is about; a very common one ("titta")
+# says little; a misspelling or a name keeps UNKNOWN_IDF.
+CONTENT_SHARE = 0.65  # of the weight of a term that only one topic uses
+COMMON_IDF = 0.8
+CONTENT_ZIPF = (3.0, 5.0)
 COVERAGE_SHARE = 0.65
 RESCORE = 8  # candidates that get the (slower) resemblance score
 CONTEXT_FACTOR = 0.25  # place names say where, rarely what: they weigh less
+STREET = ("gatan", "vagen", "torget", "grand", "stigen", "leden")  # folded street endings
 
 
 class Band(Enum):
@@ -45,6 +58,7 @@ class MatchResult:
     band: Band
     candidates: tuple[Candidate, ...]  # best first
     close: bool  # the best two are too close to pick one
+    understood: float = 1.0  # the share of the message (by weight) the base has words for
 
     @property
     def best(self) -> Candidate | None:
@@ -56,6 +70,20 @@ class Thresholds:
     high: float = 0.62
     medium: float = 0.38
     margin: float = 0.06
+    # A best topic this far ahead of the next is clear even below `high`: the message had
+    # words the base does not know ("fortkörare på storgatan varje kväll"), but nothing
+    # else in the base comes near.
+    clear: float = 0.45
+    clear_margin: float = 0.10
+    clear_understood: float = 0.55
+    # Below this share of understood words a middling score says little: "vem vann
+    # hockeyn igår" shares only "vem" with the base, and gets an honest "I don't know"
+    # rather than suggestions about the kommunpolis.
+    understood: float = 0.45
+    # Suggestions alone ("Menade du …?" with no answer) only for a message understood this
+    # well: the base knows its words but two topics share them. A message half made of
+    # words the base does not know ("kan du skriva en dikt åt mig") gets "I don't know".
+    suggest_understood: float = 0.7
 
 
 class Matcher:
@@ -88,18 +116,31 @@ class Matcher:
         total = len(topics)
         self._idf = {term: math.log((total + 1) / (len(posts) + 0.5)) + 0.3
                      for term, posts in self._postings.items()}
+        self._content_idf = max(UNKNOWN_IDF, CONTENT_SHARE * (math.log((total + 1) / 1.5) + 0.3))
         for term in context_terms:
             self._idf[term] = self._idf.get(term, UNKNOWN_IDF) * CONTEXT_FACTOR
 
     def idf(self, term: str) -> float:
-        return self._idf.get(term, UNKNOWN_IDF)
+        known = self._idf.get(term)
+        if known is not None:
+            return known
+        if term.endswith(STREET) and len(term) > 6:  # "storgatan": says where, not what
+            return UNKNOWN_IDF * CONTEXT_FACTOR
+        frequency = self.analyser.rarity.get(term, 0.0)
+        low, high = CONTENT_ZIPF
+        if frequency >= high:
+            return COMMON_IDF
+        return self._content_idf if frequency >= low else UNKNOWN_IDF
 
     def match(self, text: str, limit: int = 3) -> MatchResult:
-        terms = [t for t in self.analyser.terms(text)
-                 if not (t.isdigit() and t not in self._postings)]
-        if not terms:
-            return MatchResult(Band.LOW, (), False)
-        counts = Counter(terms)
+        weighted = [(t, share) for t, share in self.analyser.weighted_terms(text)
+                    if not (t.isdigit() and t not in self._postings)]
+        if not weighted:
+            return MatchResult(Band.LOW, (), False, 0.0)
+        terms = [t for t, _ in weighted]
+        counts: Counter[str] = Counter()
+        for term, share in weighted:
+            counts[term] += share
         mass = sum(self.idf(t) * n for t, n in counts.items())
         coverage: dict[int, float] = defaultdict(float)
         for term, n in counts.items():
@@ -107,7 +148,8 @@ class Matcher:
             for index, w in self._postings.get(term, ()):
                 coverage[index] += weight * w
         if not coverage:
-            return MatchResult(Band.LOW, (), False)
+            return MatchResult(Band.LOW, (), False, 0.0)
+        understood = sum(self.idf(t) * n for t, n in counts.items() if t in self._idf) / mass
         shortlist = sorted(coverage, key=coverage.__getitem__, reverse=True)[:RESCORE]
         query = " ".join(sorted(terms))
         scored = []
@@ -119,12 +161,15 @@ class Matcher:
         scored.sort(key=lambda c: c.score, reverse=True)
         best = scored[0].score
         th = self.thresholds
-        close = len(scored) > 1 and best - scored[1].score < th.margin
-        if best >= th.high:
+        second = scored[1].score if len(scored) > 1 else 0.0
+        close = len(scored) > 1 and best - second < th.margin
+        clear = best - second >= th.clear_margin and understood >= th.clear_understood
+        if best >= th.high or (best >= th.clear and clear):
             band = Band.HIGH
-        elif best >= th.medium:
+        elif best >= th.medium and understood >= (th.suggest_understood if close
+                                                  else th.understood):
             band = Band.MEDIUM
         else:
             band = Band.LOW
         kept = tuple(c for c in scored[:limit] if c.score >= th.medium * 0.8 or c is scored[0])
-        return MatchResult(band, kept, close)
+        return MatchResult(band, kept, close, round(understood, 4))

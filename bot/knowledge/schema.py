@@ -7,7 +7,7 @@ is reported instead of silently ignored.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -36,10 +36,33 @@ class Municipality(Strict):
     police_area: str | None = None
 
 
+Url = Annotated[str, Field(pattern=r"^https?://\S+$")]
+PlaceKind = Literal["municipality", "town", "village"]
+
+
+class Theme(Strict):
+    """What promises can be about ("trafik"): topics ask for the promises on a theme with
+    {promises_about[ID]}, so that a new period's promises reach the right answers."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: Text  # "trafik" / "traffic", used in "none of the current promises is about …"
+
+
 class Promise(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     responsible: list[Responsible] = Field(min_length=1)
-    text: Text
+    text: Text  # as published (sv), with a translation (en)
+    title: Text | None = None  # a short label ("Narkotika bland unga")
+    themes: list[str] = []  # Theme ids
+    # The activity types (ids in `activities`) that serve this promise when they are done
+    # within its period. `places` (Place names) and `place_kinds` limit that to activities
+    # logged at one of those places; with neither, the place does not matter.
+    activities: list[str] = []
+    places: list[str] = []
+    place_kinds: list[PlaceKind] = []
+
+    def short(self, lang: Lang) -> str:
+        return self.title.get(lang) if self.title else self.text.get(lang)
 
 
 class Period(Strict):
@@ -48,7 +71,8 @@ class Period(Strict):
     id: str = Field(pattern=r"^[0-9]{4}(-[0-9]{4})?$")
     start: dt.date
     end: dt.date
-    document: str | None = None
+    document: Url | None = None  # where the text is published (its source)
+    sources: list[Url] = []  # further addresses that publish the same text
     note: Text | None = None
     promises: list[Promise] = []
 
@@ -63,6 +87,11 @@ class Period(Strict):
         if self.start.year == self.end.year:
             return str(self.start.year)
         return f"{self.start.year}–{self.end.year}"
+
+    @property
+    def links(self) -> list[str]:
+        """Every source address, the document first."""
+        return [*([self.document] if self.document else []), *self.sources]
 
 
 class FollowUp(Strict):
@@ -83,7 +112,7 @@ class Agreement(Strict):
 
 class Document(Strict):
     title: Text
-    url: str = Field(pattern=r"^https?://")
+    url: Url
 
 
 class Contact(Strict):
@@ -98,7 +127,7 @@ class Contact(Strict):
 
 class Place(Strict):
     name: str = Field(min_length=1)
-    kind: Literal["municipality", "town", "village"]
+    kind: PlaceKind
     aliases: list[str] = []
 
 
@@ -118,12 +147,22 @@ class FeedbackChoices(Strict):
 
 
 class ActivityType(Strict):
-    """Something staff do and log with /logga, linked to the promise it serves."""
+    """Something staff do and log with /logga. Which promise it serves depends on the period
+    it was done in: each promise lists its activity types (`Promise.activities`)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     label: Text
-    promise: str | None = None  # a promise id; None for work outside the promises
     words: list[str] = []  # other words staff use for it ("blåskontroll")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_single_promise(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "promise" in data:
+            raise ValueError(
+                "`promise` is no longer written here: list the activity under each promise "
+                "it serves (periods[].promises[].activities), so that it counts for the "
+                "period in which it was done")
+        return data
 
 
 class BookingChoices(Strict):
@@ -164,6 +203,7 @@ class KnowledgeFile(Strict):
     periods: list[Period] = Field(min_length=1)
     agreement: Agreement | None = None
     documents: list[Document] = []
+    themes: list[Theme] = []
     contacts: list[Contact] = []
     places: list[Place] = []
     synonyms: dict[str, list[str]] = {}

@@ -184,11 +184,23 @@ class PostgresStaffMixin:
         return _request(row)
 
 
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A timestamp as read: asyncpg stores the first and the last instant of the calendar
+    (0001-01-01 00:00 UTC, 9999-12-31 23:59:59.999999 UTC) as -infinity and infinity, and
+    reads those back without a time zone; every other one comes back aware."""
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None \
+        else value
+
+
 def _activity(row: Any) -> Activity:
     values = {name: row[name] for name in ACTIVITY_COLUMNS}
     values["counts"] = counts_from_json(values["counts"])
+    values["created_at"] = _aware(values["created_at"])
     return Activity(**values)
 
 
 def _request(row: Any) -> SessionRequest:
-    return SessionRequest(**{name: row[name] for name in REQUEST_COLUMNS})
+    values = {name: row[name] for name in REQUEST_COLUMNS}
+    for name in ("scheduled", "created_at", "updated_at"):
+        values[name] = _aware(values[name])
+    return SessionRequest(**values)

@@ -1,21 +1,53 @@
-"""The local terminal chat: one line in, one reply out; also works with piped stdin."""
+"""The local terminal chat: one line in, one reply out; also works with piped stdin.
+
+Whatever comes in gets one answer and the chat goes on: bytes that are not UTF-8 are
+read as U+FFFD (the core then says it could not read them, or answers the rest), a line
+longer than MAX_LINE is read only that far (the rest is skipped, and the core says it is
+too long) so that one endless line cannot fill the memory, and a failure in the core
+gets its apology. Characters the terminal cannot show are replaced, not fatal.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
+import logging
 import shutil
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
-from bot.core.messages import IncomingMessage, Lang, Reply
+from bot.core.messages import IncomingMessage, Lang, Outcome, Reply
 from bot.core.plaintext import to_plain, wrap
+from bot.core.texts import t
+
+log = logging.getLogger(__name__)
 
 Handle = Callable[[IncomingMessage], Awaitable[Reply | None]]
 SEPARATOR = "---"
 BANNER = ("medborgarbot: skriv din fråga, Ctrl-D avslutar.\n"
           "medborgarbot: type your question, Ctrl-D quits.\n")
+MAX_LINE = 65_536  # characters; the core refuses far shorter messages anyway
+
+
+def _forgiving(stream: TextIO) -> None:
+    """Read undecodable bytes as U+FFFD and write unencodable characters as "?"."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, OSError):  # closed, or not a text wrapper
+            reconfigure(errors="replace")
+
+
+def _read_piped(stdin: TextIO) -> str | None:
+    line = stdin.readline(MAX_LINE)
+    if not line:
+        return None
+    if not line.endswith("\n") and len(line) == MAX_LINE:
+        # Skip the rest of an overlong line, a bounded piece at a time.
+        while (rest := stdin.readline(MAX_LINE)) and not rest.endswith("\n"):
+            pass
+    return line.rstrip("\r\n")
 
 
 async def _read_line(stdin: TextIO, prompt: str | None) -> str | None:
@@ -24,8 +56,15 @@ async def _read_line(stdin: TextIO, prompt: str | None) -> str | None:
             return await asyncio.to_thread(input, prompt)
         except EOFError:
             return None
-    line = await asyncio.to_thread(stdin.readline)
-    return line.rstrip("\r\n") if line else None
+    return await asyncio.to_thread(_read_piped, stdin)
+
+
+async def _answer(handle: Handle, msg: IncomingMessage) -> Reply | None:
+    try:
+        return await handle(msg)
+    except Exception as exc:  # the core catches its own; this keeps the chat going
+        log.error("console handle failed: %s", type(exc).__name__)  # its text may quote
+        return Reply(t("error", msg.lang or "sv"), Outcome.INVALID, msg.lang or "sv")
 
 
 async def run_console(
@@ -39,6 +78,8 @@ async def run_console(
     """Chat until end of input; returns the number of messages handled."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    _forgiving(stdin)
+    _forgiving(stdout)
     interactive = stdin is sys.stdin and stdin.isatty() and stdout.isatty()
     if interactive:
         import readline  # noqa: F401  (line editing and history for input())
@@ -51,7 +92,7 @@ async def run_console(
             break
         msg = IncomingMessage(transport="console", room="console", sender=sender, text=line,
                               is_direct=True, event_id=f"console-{n}", lang=lang)
-        reply = await handle(msg)
+        reply = await _answer(handle, msg)
         count += 1
         text = to_plain(reply.text, colour=interactive) if reply else ""
         if interactive:

@@ -9,6 +9,12 @@ Decisions:
 - A handle that misses the deadline is not cancelled: it may be saving a confirmed
   feedback entry, and cutting it off half-way would leave the dialogue in a state the
   person cannot see. It finishes in the background; the person is asked to try again.
+- A replayed request (the same signed body again) is answered with an empty message and
+  never reaches the core; one stamped outside the replay window gets 400 (see replay.py).
+- JSON nested too deeply for the parser is a 400 like any other malformed body; ids that
+  are not printable text (control characters, lone surrogates) or absurdly long are too.
+- The reply's Markdown is rendered to HTML here (teams_text.py), so that residents' text
+  in it stays text: no markup, link or `<at>` mention comes of it.
 """
 
 from __future__ import annotations
@@ -19,32 +25,29 @@ import binascii
 import datetime as dt
 import hashlib
 import hmac
-import html
 import json
 import logging
-import re
 import time
 from typing import Any
 
 from aiohttp import web
 
 from bot.config import TeamsSettings
+from bot.core.clock import Clock, SystemClock
 from bot.core.messages import IncomingMessage
 from bot.core.ports import Handle
+from bot.transports.replay import ReplayGuard, Seen
+from bot.transports.teams_text import plain_text, to_teams_html
+from bot.transports.teams_texts import both
 
 log = logging.getLogger(__name__)
 
 # aiohttp would name itself and its version in the Server header otherwise.
 HEADERS = {"Server": "webhook"}
-TIMEOUT_TEXT = ("Det tar längre tid än vanligt, jag arbetar fortfarande på det. Fråga gärna "
-                "igen om en stund. / This is taking longer than usual. Please ask again "
-                "shortly. Vid akut fara / in acute danger: **112**.")
-ERROR_TEXT = ("Något gick fel hos mig. Försök igen om en stund. / Something went wrong on my "
-              "side. Please try again shortly. Vid akut fara / in acute danger: **112**.")
-
-_MENTION = re.compile(r"<at\b[^>]*>.*?</at\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
+TIMEOUT_TEXT = both("teams_late")  # Markdown, as the core's replies
+ERROR_TEXT = both("teams_error")
+MAX_ID = 1024  # Teams' ids are under 200 characters
+MAX_STAMP = 64
 
 
 class _Refused(Exception):
@@ -52,24 +55,38 @@ class _Refused(Exception):
         self.status = status
 
 
-def plain_text(text: str) -> str:
-    """Teams' HTML-ish text as the person meant it: without `<at>` mentions (the bot's own,
-    and others', whose names are personal data the core has no use for), tags or entities."""
-    text = _TAG.sub(" ", _MENTION.sub(" ", text))
-    return _SPACE.sub(" ", html.unescape(text)).strip()
-
-
 def sign(key: bytes, body: bytes) -> str:
     """The Authorization header Teams sends for `body` (also used by tests and the bench)."""
     return "HMAC " + base64.b64encode(hmac.new(key, body, hashlib.sha256).digest()).decode()
 
 
-def _message(text: str) -> web.Response:
-    return web.json_response({"type": "message", "text": text}, headers=HEADERS)
+def _message(markdown: str) -> web.Response:
+    return web.json_response({"type": "message", "textFormat": "xml",
+                              "text": to_teams_html(markdown)}, headers=HEADERS)
+
+
+def _identifier(value: Any) -> str | None:
+    """An id as Teams sends it, or None for anything else (not text, empty, control
+    characters or lone surrogates that no store could keep, absurd lengths)."""
+    if isinstance(value, str) and 0 < len(value) <= MAX_ID and value.isprintable():
+        return value
+    return None
+
+
+def _stamp(value: Any) -> dt.datetime | None:
+    """The activity's own UTC timestamp, when it has a readable one with a zone."""
+    if not isinstance(value, str) or len(value) > MAX_STAMP:
+        return None
+    try:
+        stamped = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return stamped if stamped.tzinfo is not None else None
 
 
 class TeamsWebhook:
-    def __init__(self, settings: TeamsSettings, handle: Handle) -> None:
+    def __init__(self, settings: TeamsSettings, handle: Handle,
+                 clock: Clock | None = None) -> None:
         try:
             self._key = base64.b64decode(settings.secret, validate=True)
         except (binascii.Error, ValueError):
@@ -79,6 +96,8 @@ class TeamsWebhook:
             raise ValueError("teams.secret: empty after base64 decoding")
         self._settings = settings
         self._handle = handle
+        self._clock = clock or SystemClock()
+        self._replays = ReplayGuard(self._clock)
         self._late: set[asyncio.Task[Any]] = set()  # handles that missed the deadline
 
     @property
@@ -108,8 +127,17 @@ class TeamsWebhook:
         actual = hmac.new(self._key, body, hashlib.sha256).digest()
         if not hmac.compare_digest(actual, expected):
             raise _Refused(401)
-        msg = self._incoming(body)
-        if msg is None:
+        incoming = self._incoming(body)
+        if incoming is None:
+            return _message("")
+        msg, stamped = incoming
+        seen = self._replays.check(body, stamped)
+        if seen is Seen.STALE:
+            log.warning("teams request refused: its timestamp is outside the replay window "
+                        "(a replay, or this server's clock is wrong)")
+            raise _Refused(400)
+        if seen is Seen.REPLAY:
+            log.warning("teams request replayed: ignored")
             return _message("")
         task = asyncio.ensure_future(self._handle(msg))
         try:
@@ -149,11 +177,10 @@ class TeamsWebhook:
                 raise _Refused(413)
         return b"".join(chunks)
 
-    @staticmethod
-    def _incoming(body: bytes) -> IncomingMessage | None:
+    def _incoming(self, body: bytes) -> tuple[IncomingMessage, dt.datetime | None] | None:
         try:
             activity = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # deep nesting: Recursion
             raise _Refused(400) from None
         if not isinstance(activity, dict):
             raise _Refused(400)
@@ -165,22 +192,22 @@ class TeamsWebhook:
         if not (isinstance(text, str) and isinstance(sender, dict)
                 and isinstance(conversation, dict)):
             raise _Refused(400)
-        sender_id = sender.get("aadObjectId") or sender.get("id")
-        room = conversation.get("id")
-        if not (isinstance(sender_id, str) and sender_id and isinstance(room, str) and room):
+        sender_id = _identifier(sender.get("aadObjectId") or sender.get("id"))
+        room = _identifier(conversation.get("id"))
+        if sender_id is None or room is None:
             raise _Refused(400)
         # A channel post's id carries its thread ("19:…@thread.tacv2;messageid=17…"). The
         # room is the channel, so one person's dialogue goes on in any of its threads.
         room, _, thread = room.partition(";messageid=")
-        event_id = activity.get("id")
-        return IncomingMessage(
+        msg = IncomingMessage(
             transport="teams", room=room, sender=sender_id, text=plain_text(text),
             # Every webhook call is addressed to the bot, and a dialogue (feedback, a
             # session request) must continue across one person's messages, which a group
             # room would refuse: so each call counts as a direct conversation.
             is_direct=True, addressed=True, seen_by_others=True,
-            event_id=event_id if isinstance(event_id, str) else None, thread=thread or None,
-            time=dt.datetime.now(dt.UTC))
+            event_id=_identifier(activity.get("id")), thread=thread or None,
+            time=self._clock.now())
+        return msg, _stamp(activity.get("timestamp"))
 
     def _late_done(self, task: asyncio.Task[Any]) -> None:
         self._late.discard(task)

@@ -56,7 +56,7 @@ async def test_feedback_through_matrix_is_anonymous(
     store = open_store(f"sqlite:///{tmp_path / 'bot.db'}")
     async with store:
         [entry] = await store.list_feedback()
-    assert entry.text == ("Langning vid skolan. Jag heter Anna, pnr [personnummer], "
+    assert entry.text == ("Langning vid skolan. Jag heter [namn], pnr [personnummer], "
                           "ring [telefonnummer]")
     assert (entry.category, entry.area, entry.rating) == ("narkotika-alkohol", "fredrika", 3)
 

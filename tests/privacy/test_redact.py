@@ -9,7 +9,7 @@ import pytest
 from bot.privacy import Redaction, redact
 
 PNR, TEL, MAIL = "[personnummer]", "[telefonnummer]", "[e-post]"
-ADR, REG = "[adress]", "[registreringsnummer]"
+ADR, REG, NAME = "[adress]", "[registreringsnummer]", "[namn]"
 
 # (text, redacted text, found)
 POSITIVES: list[tuple[str, str, dict[str, int]]] = [
@@ -37,6 +37,20 @@ POSITIVES: list[tuple[str, str, dict[str, int]]] = [
         {"personnummer": 1},
     ),
     ("my id is 880320-0016", f"my id is {PNR}", {"personnummer": 1}),
+    # the check digit is not required: a typo in a number is still someone's number
+    ("Ordern 850101-1234 kom aldrig", f"Ordern {PNR} kom aldrig", {"personnummer": 1}),
+    ("Ärende 8501011234 är öppet", f"Ärende {PNR} är öppet", {"personnummer": 1}),
+    ("ordernummer 4501234567", f"ordernummer {PNR}", {"personnummer": 1}),
+    ("samordningsnr 850161-1234", f"samordningsnr {PNR}", {"personnummer": 1}),
+    ("jag är född 19850101 1234", f"jag är född {PNR}", {"personnummer": 1}),
+    ("mormor 190101+0001 bor här", f"mormor {PNR} bor här", {"personnummer": 1}),
+    ("pnr 800231-1234 (fel dag)", f"pnr {PNR} (fel dag)", {"personnummer": 1}),
+    # other dashes, other digits, invisible characters inside the number
+    ("pnr 850101–1234", f"pnr {PNR}", {"personnummer": 1}),
+    ("pnr 850101 − 1234", f"pnr {PNR}", {"personnummer": 1}),
+    ("pnr ８５０１０１-１２３４", f"pnr {PNR}", {"personnummer": 1}),
+    ("pnr 850101\u200b-12\u20603\u00ad4", f"pnr {PNR}", {"personnummer": 1}),
+    ("pnr \u202e850101-1234\u202c!", f"pnr {PNR}!", {"personnummer": 1}),
     # telephone numbers
     ("Ring mig på 070-123 45 67.", f"Ring mig på {TEL}.", {"telefonnummer": 1}),
     ("nr: 0701234567, efter kl 17", f"nr: {TEL}, efter kl 17", {"telefonnummer": 1}),
@@ -59,6 +73,8 @@ POSITIVES: list[tuple[str, str, dict[str, int]]] = [
     # ten bare digits that are both a mobile and a valid personnummer: read as a phone
     ("sms:a 0701011231 tack", f"sms:a {TEL} tack", {"telefonnummer": 1}),
     ("norskt nummer +47 412 34 567", f"norskt nummer {TEL}", {"telefonnummer": 1}),
+    # ten bare digits 0… that fail the personnummer check but are a landline: a phone
+    ("0611234567 är mitt nr", f"{TEL} är mitt nr", {"telefonnummer": 1}),
     # e-mail
     ("Mejla anna.svensson@exempel.se.", f"Mejla {MAIL}.", {"e-post": 1}),
     (
@@ -97,6 +113,11 @@ POSITIVES: list[tuple[str, str, dict[str, int]]] = [
         f"Hej! Jag ({PNR}) bor på {ADR}, nås på {TEL} eller {MAIL}. "
         f"Bilen {REG} kör 90 där det är 40.",
         {"personnummer": 1, "adress": 1, "telefonnummer": 1, "e-post": 1, "registreringsnummer": 1},
+    ),
+    (
+        "Kalle Svensson på Storgatan 12 har pnr 850101-1234",
+        f"{NAME} på {ADR} har pnr {PNR}",
+        {"personnummer": 1, "adress": 1, "namn": 1},
     ),
     (
         "Ring 112 om det brinner. Annars 0702223344 eller Älvgatan 5.",
@@ -145,12 +166,17 @@ NEGATIVES: list[str] = [
     "Adress: Box 1, 919 32 Åsele",
     "Det var v.48 eller v 48",
     "vecka 48 i år",
-    # near misses for personnummer (wrong Luhn digit, impossible date)
-    "Ordern 850101-1234 kom aldrig",
-    "Ärende 8501011234 är fortfarande öppet",
+    # not shaped like a personnummer: no month 13 or 00, no day 00, 32-60 or over 91
     "ref 199913451234",
-    "ordernummer 4501234567",
+    "Ärende 8513011234 är öppet",
+    "ordernummer 4500001234",
+    "ref 8501321234 och 8501001234",
+    "kod 8501921234",
+    "faktura 1234567890",
+    "0000000000",
     "ärendenummer 2024-123456",
+    "Det hände 2024-03-15 14:30",
+    "perioden 2025-2027, kl 14:00-15:30, 23 fordon",
     # streets without number, misc.
     "Vid Storgatan är det mörkt",
     "Storgatan 30 km/h gäller inte",
@@ -181,7 +207,8 @@ def test_keeps(text: str) -> None:
 def test_corpus_is_big_enough() -> None:
     assert len(POSITIVES) >= 40 and len(NEGATIVES) >= 40
     kinds = {kind for _, _, found in POSITIVES for kind in found}
-    assert kinds == {"personnummer", "telefonnummer", "e-post", "registreringsnummer", "adress"}
+    assert kinds == {"personnummer", "telefonnummer", "e-post", "registreringsnummer", "adress",
+                     "namn"}
 
 
 ALL_TEXTS = [t for t, _, _ in POSITIVES] + NEGATIVES
@@ -197,7 +224,7 @@ def test_idempotent(text: str) -> None:
 
 def test_markers_hold_no_digits() -> None:
     markers = {m for t in ALL_TEXTS for m in re.findall(r"\[[^\]]*\]", redact(t).text)}
-    assert markers == {PNR, TEL, MAIL, ADR, REG}
+    assert markers == {PNR, TEL, MAIL, ADR, REG, NAME}
     assert not any(ch.isdigit() for m in markers for ch in m)
 
 

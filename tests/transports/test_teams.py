@@ -18,12 +18,14 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import build_bot
 from bot.config import Config, Roles, TeamsSettings
-from bot.core.clock import FixedClock
+from bot.core.clock import Clock, FixedClock
 from bot.core.messages import IncomingMessage, Reply
 from bot.core.ports import Handle
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store import Store
 from bot.transports.teams import ERROR_TEXT, TIMEOUT_TEXT, TeamsWebhook, plain_text, sign
+from bot.transports.teams_text import to_teams_html
+from tests.conftest import TODAY
 
 KEY = secrets.token_bytes(32)
 SECRET = base64.b64encode(KEY).decode()
@@ -61,9 +63,12 @@ def activity(text: str, *, sender: str = ANNA, thread: str = "1700000000001",
 
 
 @asynccontextmanager
-async def serve(handle: Handle, **settings: Any) -> AsyncIterator[TestClient[Any, Any]]:
+async def serve(handle: Handle, clock: Clock | None = None,
+                **settings: Any) -> AsyncIterator[TestClient[Any, Any]]:
+    """The webhook on 127.0.0.1; its clock reads the activities' timestamp by default."""
     app = web.Application()
-    TeamsWebhook(TeamsSettings(secret=SECRET, **settings), handle).attach(app)
+    TeamsWebhook(TeamsSettings(secret=SECRET, **settings), handle,
+                 clock or FixedClock(TODAY)).attach(app)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         yield client
 
@@ -86,7 +91,8 @@ async def say(client: TestClient[Any, Any], text: str, **kwargs: Any) -> str:
 @pytest.fixture
 async def client(shipped_holder: KnowledgeHolder, clock: FixedClock,
                  store: Store) -> AsyncIterator[TestClient[Any, Any]]:
-    async with serve(build_bot(Config(), clock, shipped_holder, store).handle) as served:
+    async with serve(build_bot(Config(), clock, shipped_holder, store).handle,
+                     clock) as served:
         yield served
 
 
@@ -110,7 +116,7 @@ async def test_the_message_the_core_gets() -> None:
     async with serve(recording) as client:
         status, reply = await post(client, activity("hej &amp; <b>hallå</b>\n  där",
                                                     thread="42"))
-    assert (status, reply) == (200, {"type": "message", "text": ""})
+    assert (status, reply) == (200, {"type": "message", "textFormat": "xml", "text": ""})
     [msg] = recording.seen
     assert (msg.transport, msg.room, msg.sender, msg.thread) == ("teams", CHANNEL, ANNA, "42")
     assert msg.text == "hej & hallå där" and msg.is_direct and msg.addressed
@@ -182,7 +188,7 @@ async def test_an_activity_that_is_not_a_message_gets_an_empty_message() -> None
     recording = Recording()
     async with serve(recording) as client:
         status, reply = await post(client, activity("hej", type="conversationUpdate"))
-    assert (status, reply) == (200, {"type": "message", "text": ""})
+    assert (status, reply) == (200, {"type": "message", "textFormat": "xml", "text": ""})
     assert recording.seen == []
 
 
@@ -190,7 +196,7 @@ async def test_a_feedback_dialogue_across_posts_and_threads(
         client: TestClient[Any, Any], store: Store) -> None:
     replies = [await say(client, text, thread=str(n)) for n, text in enumerate(
         ["/tyck", "1", "2", "Mörkt och otryggt vid busshållplatsen", "hoppa över", "ja"])]
-    assert "1. Trafik" in replies[0] and "Var ungefär?" in replies[1]
+    assert "<li>Trafik</li>" in replies[0] and "Var ungefär?" in replies[1]
     # A channel reads along: the person is told before answering anything.
     assert "ser alla i kanalen" in replies[0]
     assert "sparad" in replies[-1]
@@ -206,19 +212,20 @@ async def test_two_senders_keep_separate_dialogues(client: TestClient[Any, Any],
     assert "Var ungefär?" not in await say(client, "1", sender=ERIK)
     await say(client, "/tyck", sender=ERIK)
     await say(client, "3", sender=ERIK)
-    for who, area, text in ((ANNA, "1", "Annas text"), (ERIK, "2", "Eriks text")):
+    for who, area, text in ((ANNA, "1", "Bilar kör fort"), (ERIK, "2", "Klotter på kuren")):
         for answer in (area, text, "hoppa över", "ja"):
             await say(client, answer, sender=who)
     entries = {e.text: e.category for e in await store.list_feedback()}
-    assert entries == {"Annas text": "trafik", "Eriks text": "skadegorelse"}
+    assert entries == {"Bilar kör fort": "trafik", "Klotter på kuren": "skadegorelse"}
 
 
 async def test_staff_roles_use_the_teams_object_id(
         shipped_holder: KnowledgeHolder, clock: FixedClock, store: Store) -> None:
     bot = build_bot(Config(roles=Roles(staff=[ANNA])), clock, shipped_holder, store)
-    async with serve(bot.handle) as client:
+    async with serve(bot.handle, clock) as client:
         assert "för personal" not in await say(client, "/synpunkter", sender=ANNA)
-        assert await say(client, "/synpunkter", sender=ERIK) == "Det kommandot är för personal."
+        assert await say(client, "/synpunkter", sender=ERIK) \
+            == "<p>Det kommandot är för personal.</p>"
 
 
 async def test_a_slow_handle_gets_the_timeout_text_within_the_deadline() -> None:
@@ -235,7 +242,7 @@ async def test_a_slow_handle_gets_the_timeout_text_within_the_deadline() -> None
 
     async with serve(slow, reply_seconds=0.2) as client:
         started = time.perf_counter()
-        assert await say(client, "vad har polisen lovat?") == TIMEOUT_TEXT
+        assert await say(client, "vad har polisen lovat?") == to_teams_html(TIMEOUT_TEXT)
         assert time.perf_counter() - started < 1.5
     assert cancelled == [True]  # shutdown ends what never finished
 
@@ -246,7 +253,7 @@ async def test_a_failing_handle_gets_a_generic_apology(caplog: pytest.LogCapture
 
     caplog.set_level(logging.INFO, logger="bot.transports.teams")
     async with serve(failing) as client:
-        assert await say(client, "hemlig fråga") == ERROR_TEXT
+        assert await say(client, "hemlig fråga") == to_teams_html(ERROR_TEXT)
     assert "status=200" in caplog.text and "RuntimeError" in caplog.text
     assert "hemlig" not in caplog.text and ANNA not in caplog.text
 

@@ -1,0 +1,33 @@
+"""A message in a language the bot does not read gets a short notice, in that language
+where we have a sentence for it, that the bot reads Swedish and English, with 112 and
+114 14. It stands before small talk and the matcher, which would otherwise answer a
+Finnish question with a list of unrelated suggestions."""
+
+from __future__ import annotations
+
+from bot.core import foreign
+from bot.core.messages import Outcome, Reply
+from bot.core.texts import add_texts, t
+from bot.core.turn import Turn
+from bot.features.foreign_texts import NOTICE, TEXTS
+from bot.knowledge.holder import KnowledgeHolder
+
+add_texts(TEXTS)
+
+
+class ForeignNotice:
+    def __init__(self, holder: KnowledgeHolder) -> None:
+        self.holder = holder
+        foreign.preload()
+
+    async def __call__(self, turn: Turn) -> Reply | None:
+        if turn.msg.lang is not None:  # the person or the transport chose a language
+            return None
+        analyser = self.holder.kb.analyser
+        code = foreign.identify(turn.text, analyser.stopwords, analyser.known_words)
+        if code is None:
+            return None
+        lines = [NOTICE[code]] if code in NOTICE else []
+        lines += [t("foreign_notice", "sv"), t("foreign_notice", "en")]
+        return Reply("\n\n".join(lines), Outcome.FOREIGN, turn.lang,
+                     extra={"language": code})
