@@ -11,6 +11,7 @@ short while per conversation, never stored).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
@@ -22,7 +23,7 @@ from bot.core.turn import Turn
 from bot.features.answer_texts import TEXTS
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.holder import KnowledgeHolder
-from bot.knowledge.matcher import Band
+from bot.knowledge.matcher import Band, MatchResult
 from bot.knowledge.when import with_years
 
 add_texts(TEXTS)
@@ -40,6 +41,30 @@ def _bare(url: str | None) -> str:
         return ""
     host = url.split("://", 1)[-1].split("/", 1)[0]
     return host.removeprefix("www.")
+
+
+_SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
+_RANK = {Band.LOW: 0, Band.MEDIUM: 1, Band.HIGH: 2}
+
+
+def best_part(kb: KnowledgeBase, text: str) -> MatchResult:
+    """The match of the whole message, or of one of its sentences when that one is
+    clearer: "Jag är rektor här. Vad har ni lovat om skolan?" is asked by its question,
+    and the words around it ("som mamma till två") must not drown it."""
+    result = kb.match(text)
+    if result.band is Band.HIGH:
+        return result
+    parts = [p for p in _SENTENCE.split(text) if p.strip()]
+    if len(parts) < 2:
+        return result
+    for part in parts[:8]:
+        candidate = kb.match(part)
+        if candidate.best is None:
+            continue
+        if (_RANK[candidate.band], candidate.best.score) > (
+                _RANK[result.band], result.best.score if result.best else 0.0):
+            result = candidate
+    return result
 
 
 class Answers:
@@ -62,7 +87,7 @@ class Answers:
         if picked:
             return self._answer(kb, picked, turn, others=())
         asked = with_years(turn.text, turn.today)  # "förra året" is a year too
-        result = kb.match(asked)
+        result = best_part(kb, asked)
         best = result.best
         if best is None or result.band is Band.LOW:
             if self.on_unknown is not None:
