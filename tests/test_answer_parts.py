@@ -41,3 +41,16 @@ async def test_the_question_in_a_longer_message_is_answered(shipped_bot: Bot,
     assert reply.outcome in (Outcome.ANSWERED, Outcome.SUGGESTED), reply.text[:200]
     assert "2025–2027" in reply.text or "tills vidare" in reply.text \
         or "until further notice" in reply.text, reply.text[:200]
+
+
+async def test_a_menu_answer_in_a_sentence_picks_the_one_choice_it_names(
+        shipped_bot: Bot) -> None:
+    await ask(shipped_bot, "/tyck")
+    await ask(shipped_bot, "1")
+    where = await ask(shipped_bot, "Gafsele, stugorna längs sjön")  # a village: Byarna
+    assert "Berätta" in where.text, where.text[:200]
+    await ask(shipped_bot, "/avbryt")
+    await ask(shipped_bot, "/tyck")
+    await ask(shipped_bot, "1")
+    both = await ask(shipped_bot, "Fredrika eller centrum")  # two choices: asked again
+    assert "Var ungefär" in both.text, both.text[:200]

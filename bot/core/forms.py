@@ -7,6 +7,7 @@ finish. The engine that runs them is `bot.core.dialogues`.
 from __future__ import annotations
 
 import abc
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -133,6 +134,16 @@ def pick(choices: Sequence[Choice], text: str, lang: Lang) -> Choice | None:
             names[fold(name)] = choice
     if answer in names:
         return names[answer]
+    # An answer in a sentence ("Fredrika, busskuren vid affären", "Gafsele, stugorna"):
+    # the one choice whose word or two-word name it contains; none when two choices are.
+    words = answer.split()
+    hits = [names[w] for w in (*words, *map(" ".join, itertools.pairwise(words)))
+            if w in names]
+    found = {id(c): c for c in hits}  # choices hold dicts: not hashable themselves
+    if len(found) == 1:
+        return hits[0]
+    if found:
+        return None
     best = process.extractOne(answer, list(names), scorer=fuzz.WRatio, score_cutoff=86)
     return names[best[0]] if best else None
 
