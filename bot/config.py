@@ -15,6 +15,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from bot.text.lang import Lang
+
 ENV_PREFIX = "MEDBORGARBOT_"
 DEFAULT_CONFIG = Path("config.yaml")
 
@@ -94,7 +96,7 @@ class Config(Section):
     knowledge: Path = Path("knowledge")
     data_dir: Path = Path("data")
     store: str | None = Field(default=None, description="store URL; default SQLite file")
-    language: Literal["sv", "en"] = "sv"
+    language: Lang = "sv"
     roles: Roles = Roles()
     feedback: FeedbackSettings = FeedbackSettings()
     http: HttpSettings | None = None

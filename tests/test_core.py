@@ -10,9 +10,9 @@ import pytest
 from bot.core.bot import Bot
 from bot.core.clock import FixedClock
 from bot.core.commands import parse_command
-from bot.core.language import detect
 from bot.core.messages import Outcome
 from bot.store import Store
+from bot.text.language import detect
 from tests.conftest import ask, message
 
 

@@ -17,8 +17,8 @@ from bot.core.commands import Command, CommandRouter
 from bot.core.dialogues import Choice, Dialogues, Form, NotAccepted, Step
 from bot.core.forms import looks_like_question
 from bot.core.messages import Lang, Outcome, Reply
-from bot.core.numbers import ascii_digits, read_int
 from bot.core.turn import Turn
+from bot.text.numbers import ascii_digits, read_int
 from tests.conftest import message
 
 COLOURS = tuple(Choice(v, {"sv": sv, "en": en}) for v, sv, en in (

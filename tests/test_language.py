@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 from bot.core.bot import Bot
-from bot.core.foreign import identify
-from bot.core.language import detect
 from bot.core.messages import Outcome
 from bot.features.foreign_texts import NOTICE
 from bot.knowledge.holder import KnowledgeHolder
+from bot.text.foreign import identify
+from bot.text.language import detect
 from tests.conftest import ROOT, ask
 
 DATA = Path(__file__).parent / "data"

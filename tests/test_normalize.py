@@ -1,6 +1,6 @@
 import pytest
 
-from bot.knowledge.normalize import fold, stem, strip_control, tokens, words
+from bot.text.normalize import fold, stem, strip_control, tokens, words
 
 
 @pytest.mark.parametrize(("text", "expected"), [

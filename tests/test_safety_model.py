@@ -12,7 +12,7 @@ import pytest
 
 from bot.features.safety import default_model, detect
 from bot.features.safety_model import KINDS, LABELS, SafetyModel, as_dict, features
-from bot.knowledge.normalize import fold
+from bot.text.normalize import fold
 from training import safety_train as T
 
 

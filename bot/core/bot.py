@@ -9,13 +9,13 @@ import traceback
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot.core.clock import Clock
-from bot.core.language import detect
 from bot.core.locks import KeyedLocks
 from bot.core.messages import IncomingMessage, Lang, Outcome, Reply
 from bot.core.metrics import Metrics
 from bot.core.texts import t
 from bot.core.turn import Handler, Turn
-from bot.knowledge.normalize import strip_control
+from bot.text.language import detect
+from bot.text.normalize import strip_control
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.core.messages import Lang, Outcome, Reply
 from bot.core.texts import t
 from bot.core.turn import Turn
-from bot.knowledge.normalize import fold
+from bot.text.normalize import fold
 
 log = logging.getLogger(__name__)
 

@@ -50,12 +50,12 @@ from bot.core.forms import (
     looks_like_question,
     pick,
 )
-from bot.core.language import evidence
 from bot.core.messages import Lang, Outcome, Reply
-from bot.core.numbers import read_int
 from bot.core.texts import t
 from bot.core.turn import Turn
-from bot.knowledge.normalize import fold
+from bot.text.language import evidence
+from bot.text.normalize import fold
+from bot.text.numbers import read_int
 
 __all__ = ["CANCEL", "NO", "REPLY_WORDS", "SKIP", "YES", "Choice", "Dialogues", "Form",
            "NotAccepted", "Session", "Step", "pick"]

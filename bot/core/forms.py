@@ -16,10 +16,10 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.core.messages import Lang
-from bot.core.numbers import read_int
 from bot.core.texts import t
 from bot.core.turn import Turn
-from bot.knowledge.normalize import fold
+from bot.text.normalize import fold
+from bot.text.numbers import read_int
 
 
 def _folded(*words: str) -> frozenset[str]:

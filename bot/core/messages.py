@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
 
-Lang = Literal["sv", "en"]
+from bot.text.lang import Lang
+
+__all__ = ["IncomingMessage", "Lang", "Outcome", "Reply"]
 
 
 @dataclass(frozen=True, slots=True)

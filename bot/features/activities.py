@@ -33,10 +33,10 @@ from bot.features.command_args import read_id, read_period, shown_id
 from bot.features.dates import explain
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.holder import KnowledgeHolder
-from bot.knowledge.normalize import fold
 from bot.store.base import Store
 from bot.store.records import Activity
 from bot.store.staff import MAX_NOTE
+from bot.text.normalize import fold
 
 UNDO_WITHIN = dt.timedelta(days=1)
 LIST_MOST = 20

@@ -40,8 +40,8 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.features.dates import DateProblem, find_dates, past_day
-from bot.knowledge.normalize import fold, strip_control
 from bot.knowledge.schema import ActivityType, Place
+from bot.text.normalize import fold, strip_control
 
 
 @dataclass(frozen=True, slots=True)

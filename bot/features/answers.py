@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.dialogues import Dialogues
 from bot.core.messages import Outcome, Reply
-from bot.core.numbers import read_int
 from bot.core.texts import add_texts, t
 from bot.core.turn import Turn
 from bot.features.answer_texts import TEXTS
@@ -25,6 +24,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.matcher import Band, MatchResult
 from bot.knowledge.when import with_years
+from bot.text.numbers import read_int
 
 add_texts(TEXTS)
 

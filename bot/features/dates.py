@@ -20,7 +20,7 @@ from typing import Literal
 from bot.core.messages import Lang
 from bot.core.texts import t
 from bot.features import date_texts  # noqa: F401  (registers its texts)
-from bot.knowledge.normalize import fold
+from bot.text.normalize import fold
 
 _fold = lru_cache(maxsize=1024)(fold)
 

@@ -20,17 +20,17 @@ from bot.config import FeedbackSettings
 from bot.core.dialogues import REPLY_WORDS, Choice, Form, NotAccepted, Step
 from bot.core.literal import literal
 from bot.core.messages import Lang
-from bot.core.numbers import read_int
 from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.features import feedback_texts  # noqa: F401  (registers its texts)
 from bot.features.feedback_crime import mentions_crime
 from bot.features.place_words import place_words
 from bot.knowledge.holder import KnowledgeHolder
-from bot.knowledge.normalize import fold
 from bot.knowledge.schema import ChoiceItem
 from bot.privacy.redact import redact
 from bot.store.base import MAX_FEEDBACK_TEXT, Feedback, Store
+from bot.text.normalize import fold
+from bot.text.numbers import read_int
 
 log = logging.getLogger(__name__)
 MAX_TEXT = MAX_FEEDBACK_TEXT  # what is stored, after redaction, and what may be written

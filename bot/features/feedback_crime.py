@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from bot.features.safety import detect
-from bot.knowledge.normalize import fold
+from bot.text.normalize import fold
 
 _CRIME = re.compile(r"\b(?:" + "|".join(r"""
     knark\w* narkotik\w* hasch\w* cannabis marijuana droger drogerna drogen drogh\w*

@@ -5,12 +5,12 @@ Finnish question with a list of unrelated suggestions."""
 
 from __future__ import annotations
 
-from bot.core import foreign
 from bot.core.messages import Outcome, Reply
 from bot.core.texts import add_texts, t
 from bot.core.turn import Turn
 from bot.features.foreign_texts import NOTICE, TEXTS
 from bot.knowledge.holder import KnowledgeHolder
+from bot.text import foreign
 
 add_texts(TEXTS)
 

@@ -16,9 +16,9 @@ from bot.core.turn import Turn
 from bot.features.command_args import read_period
 from bot.features.place_words import place_words
 from bot.knowledge.holder import KnowledgeHolder
-from bot.knowledge.normalize import fold
 from bot.privacy.redact import redact
 from bot.store.base import Store
+from bot.text.normalize import fold
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 300

@@ -31,7 +31,7 @@ from bot.features import safety_patterns as P
 from bot.features.safety_model import SafetyModel, Scores, features
 from bot.features.safety_rules import Signals, harmed, prepare, scan, who
 from bot.features.safety_texts import GUIDES, SUPPORT_LINES
-from bot.knowledge.normalize import fold
+from bot.text.normalize import fold
 
 Key = tuple[str, str, str]
 # A crisis unfolds over minutes: help in the inland can take half an hour to arrive, and

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.features import safety_patterns as P
-from bot.knowledge.normalize import fold
+from bot.text.normalize import fold
 
 Verdict = Literal["emergency", "report"]
 

@@ -14,7 +14,6 @@ from bot.core.commands import Command, CommandRouter
 from bot.core.dialogues import Choice, Dialogues, Form, NotAccepted, Step
 from bot.core.literal import literal
 from bot.core.messages import Lang, Outcome, Reply
-from bot.core.numbers import ascii_digits
 from bot.core.outbox import Outbox
 from bot.core.roles import Roles
 from bot.core.texts import t
@@ -25,6 +24,7 @@ from bot.features.dates import DateProblem, coming_time, explain
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store.base import Store
 from bot.store.records import Activity, SessionRequest
+from bot.text.numbers import ascii_digits
 
 SESSION_KIND = "informationsinsats"  # the activity type a held session is logged as
 CONFIRM_YEARS = 2  # a session confirmed further ahead than this has a typo in its year

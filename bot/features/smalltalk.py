@@ -6,11 +6,11 @@ import re
 
 from bot.core.commands import Command, CommandRouter
 from bot.core.messages import Outcome, Reply
-from bot.core.numbers import read_int
 from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.knowledge.holder import KnowledgeHolder
-from bot.knowledge.normalize import fold
+from bot.text.normalize import fold
+from bot.text.numbers import read_int
 
 _GREETINGS = {fold(w) for w in """
     hej hejsan hallå tjena tjenare tja tjabba morsning god morgon dag kväll middag

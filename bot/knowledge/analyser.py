@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.knowledge import lexicon
-from bot.knowledge.normalize import Word, fold_letters, light_stem, stem, tokens
+from bot.text import lexicon
+from bot.text.normalize import Word, fold_letters, light_stem, stem, tokens
 
 Stemmer = Callable[[str], str]  # a lowercase word -> its folded stem
 TYPO_MIN = 5  # shorter words are not corrected: too many real words lie one letter apart

@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Lang = Literal["sv", "en"]
+from bot.text.lang import Lang
+
 Responsible = Literal["polis", "kommun"]
 
 

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import ClassVar, Literal, Self
 
 from bot.store.records import Activity, RequestStatus, SessionRequest
+from bot.text.lang import Lang
 
 MAX_FEEDBACK_TEXT = 2000
 MAX_UNANSWERED_TEXT = 300
@@ -51,7 +52,7 @@ class Feedback:
     rating: int | None  # 1..5, None when skipped
     day: dt.date  # the date, or the Monday of the ISO week when granularity is "week"
     granularity: Literal["date", "week"]
-    lang: Literal["sv", "en"]
+    lang: Lang
     id: int | None = None  # set by the store
 
 

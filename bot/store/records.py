@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.text.lang import Lang
+
 RequestStatus = Literal["open", "confirmed", "declined", "done"]
 
 
@@ -36,7 +38,7 @@ class SessionRequest:
     contact: str  # how to reach them; "chat" for the chat itself
     requester: str  # the requester's id on the transport (to answer by DM)
     transport: str  # "matrix", "teams", "console"
-    lang: Literal["sv", "en"] = "sv"
+    lang: Lang = "sv"
     status: RequestStatus = "open"
     answer: str = ""  # staff's reason for declining, or the confirmed time as text
     scheduled: dt.datetime | None = None  # the confirmed date and time

@@ -9,8 +9,8 @@ folded ("for"/"för", "at"/"åt") count for neither.
 
 from __future__ import annotations
 
-from bot.core.messages import Lang
-from bot.knowledge.normalize import fold
+from bot.text.lang import Lang
+from bot.text.normalize import fold
 
 # English content words that tell English from Swedish, but not from French or Spanish
 # ("police"): they count for the reply language, not against a foreign language.

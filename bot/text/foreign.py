@@ -23,8 +23,8 @@ from collections.abc import Container
 from functools import cache
 from typing import Any
 
-from bot.core.language import known_words
-from bot.knowledge.normalize import fold
+from bot.text.language import known_words
+from bot.text.normalize import fold
 
 OURS = frozenset({"sv", "en", "no", "nn", "da"})  # Scandinavian readers read Swedish
 UNDETERMINED = "und"
