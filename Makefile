@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint check bench model clean
+.PHONY: run test system-packages lint check bench model clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,26 @@ $(ELEMENT)/node_modules/.package-lock.json: $(ELEMENT)/package-lock.json
 	cd $(ELEMENT) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(VENV)/.installed-dev $(ELEMENT)/node_modules/.package-lock.json
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+# Debian packages the tests use: PostgreSQL's server (the store contract runs on a throwaway
+# cluster) and Chromium (it draws the HTML report). Installed when missing, without the
+# recommended extras (with them Chromium alone pulls over a hundred packages), as root
+# (CI); anyone else is told in one line what to install.
+HAVE_POSTGRESQL ?= ls /usr/lib/postgresql/*/bin/initdb
+HAVE_CHROMIUM   ?= command -v chromium
+system-packages:
+	@missing=""; \
+	$(HAVE_POSTGRESQL) >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	$(HAVE_CHROMIUM) >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" != 0 ]; then \
+	  echo "make test needs Debian packages:$$missing; install them with:" \
+	       "sudo apt-get install --no-install-recommends$$missing" >&2; \
+	  exit 1; \
+	elif [ -n "$$missing" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends$$missing >/dev/null; \
+	fi
+
+test: system-packages $(VENV)/.installed-dev $(ELEMENT)/node_modules/.package-lock.json
 	$(BIN)/ruff check bot tests bench training
 	$(BIN)/python -m bot check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

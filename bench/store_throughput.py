@@ -20,8 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.store import open_store  # noqa: E402
-from bot.store.base import Feedback  # noqa: E402
+from bot.store import Feedback, open_store  # noqa: E402
 from tests.store.pg_cluster import ENV_URL, start_cluster  # noqa: E402
 
 ENTRY = Feedback(category="trafik", area="fredrika",

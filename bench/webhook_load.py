@@ -68,9 +68,10 @@ def body(question: str, sender: str, n: int) -> bytes:
 
 
 async def start_server(secret: str, store: Any) -> tuple[web.AppRunner, int]:
-    bot = build_bot(Config(), SystemClock(), KnowledgeHolder.load(ROOT / "knowledge"), store)
+    clock = SystemClock()
+    bot = build_bot(Config(), clock, KnowledgeHolder.load(ROOT / "knowledge"), store)
     app = web.Application()
-    TeamsWebhook(TeamsSettings(secret=secret), bot.handle).attach(app)
+    TeamsWebhook(TeamsSettings(secret=secret), bot.handle, clock).attach(app)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()

@@ -1,7 +1,7 @@
-"""Command line: run | chat | ask | check.
+"""Command line: run | chat | ask | check | export | report | purge | matrix.
 
 With no arguments (and no config.yaml) it starts the local terminal chat on the shipped
-knowledge base.
+knowledge base; with a config file, `run` serves what it configures.
 
 Every mistake ends in one line on stderr and exit status 1 (argparse's own usage errors
 too), never a traceback: a date out of range, a period too long, an output file that
@@ -16,19 +16,19 @@ import datetime as dt
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
-from bot.config import Config, ConfigError, load_config
+from bot.check import check as _check
+from bot.check import fail as _fail
+from bot.config import Config, ConfigError, config_file, load_config
 from bot.core.clock import Clock, FixedClock, SystemClock
 from bot.core.messages import IncomingMessage
+from bot.core.texts import CatalogueError
 from bot.knowledge.holder import KnowledgeHolder
-from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.knowledge.loader import KnowledgeError
 from bot.logs import setup_logging
 from bot.outfile import OutputError, os_problem, silence_stdout, write_output
 from bot.store import open_store
-
-if TYPE_CHECKING:
-    from bot.transports.matrix.cross_signing import Result
 
 log = logging.getLogger("bot")
 
@@ -93,9 +93,10 @@ def _parser() -> argparse.ArgumentParser:
                       help="pretend today is this date (to see time-aware answers)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", parents=[common], help="run the configured transports "
-                   "(the terminal chat when none is configured)",
-                   description="Run the bot on the configured transports; with none "
-                   "configured, start the local terminal chat.")
+                   "(the terminal chat without a config file)",
+                   description="Run the bot on the configured transports and HTTP server; "
+                   "without a config file (or with `console: true`), start the local "
+                   "terminal chat.")
     sub.add_parser("chat", parents=[common, talk], help="chat in the terminal",
                    description="Chat with the bot in the terminal; with piped input, one "
                    "reply block per line, separated by '---', until end of input.")
@@ -131,22 +132,17 @@ def _parser() -> argparse.ArgumentParser:
                        help="count the retention from this date (not after today) instead "
                        "of today")
     sub.add_parser("check", parents=[common], help="validate and self-test the knowledge base",
-                   description="Validate the configuration and the knowledge base and run "
-                   "the self-test (every example question must land on its own topic); with "
-                   "Matrix configured, read the bot's published cross-signing keys. "
-                   "Exit 0 when clean, 1 with one line per problem.")
+                   description="Validate the configuration, the text catalogues and the "
+                   "knowledge base and run the self-test (every example question must land "
+                   "on its own topic); check what `run` needs (the store URL, data_dir, "
+                   "the HTTP port free); with Matrix configured, read the bot's published "
+                   "cross-signing keys. Exit 0 when clean, 1 with one line per problem.")
     matrix = sub.add_parser("matrix", parents=[common], help="the bot's Matrix identity",
                             description="Operator commands for the bot's Matrix account.")
     matrix.add_argument("action", choices=["reset-identity"],
                         help="reset-identity: publish new cross-signing keys in place of "
                         "whatever the homeserver holds (needs matrix.password)")
     return parser
-
-
-def _fail(problems: list[str]) -> int:
-    for line in problems:
-        print(line, file=sys.stderr)
-    return 1
 
 
 def _load(args: argparse.Namespace) -> tuple[Config, KnowledgeHolder]:
@@ -169,13 +165,18 @@ async def _chat(args: argparse.Namespace,
     config, holder = loaded or _load(args)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     outbox = Outbox()
-    # Locally, notices for the (Matrix) staff room and answers by DM appear right here;
-    # with piped output on stderr, so that stdout keeps one reply block per input line.
+    # Locally, answers by DM and notices for the staff room appear right here (the
+    # terminal stands in for the staff room's transport, which is not running); with piped
+    # output on stderr, so that stdout keeps one reply block per input line.
     courier = ConsoleCourier(sys.stdout if sys.stdout.isatty() else sys.stderr)
     outbox.register("console", courier)
-    outbox.register("matrix", courier)
-    async with open_store(config.store_url) as store:
-        bot = build_bot(config, _clock(args), holder, store, outbox)
+    if config.roles.staff_room is not None:
+        outbox.register(config.roles.staff_room.transport, courier)
+    clock = _clock(args)
+    store = open_store(config.store_url)
+    store.clock = clock.now  # `--today` stamps what is stored too
+    async with store:
+        bot = build_bot(config, clock, holder, store, outbox)
         try:
             await run_console(bot.handle, sender=getattr(args, "sender", "local"))
         finally:  # also when the output fails: what is being saved is saved
@@ -185,12 +186,20 @@ async def _chat(args: argparse.Namespace,
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from bot.service import has_network_transport, run_service
+    """Serve what the configuration names; the terminal chat only when asked for
+    (`console: true`) or when there is no config file and nothing to serve (a first
+    `make run`). A config file that names nothing to run is an error, not a chat that
+    ends at once on a container's empty standard input."""
+    from bot.service import run_service
 
     config, holder = _load(args)
-    if not has_network_transport(config):
+    file = config_file(args.config)
+    if config.console or (file is None and not config.serves):
         logging.getLogger("bot").setLevel((args.log_level or "WARNING").upper())
         return await _chat(args, (config, holder))
+    if not config.serves:
+        return _fail([f"{file}: nothing to run: configure matrix, teams or http, or set "
+                      "`console: true` for the terminal chat (or: python -m bot chat)"])
     return await run_service(config, holder, SystemClock())
 
 
@@ -200,8 +209,11 @@ async def _ask(args: argparse.Namespace) -> int:
 
     config, holder = _load(args)
     # One message cannot finish a dialogue: nothing to keep, so no file is touched.
-    async with open_store("sqlite://:memory:") as store:
-        bot = build_bot(config, _clock(args), holder, store)
+    clock = _clock(args)
+    store = open_store("sqlite://:memory:")
+    store.clock = clock.now
+    async with store:
+        bot = build_bot(config, clock, holder, store)
         reply = await bot.handle(IncomingMessage(
             transport="console", room="console", sender=args.sender, text=args.message,
             is_direct=True, event_id="ask-1", lang=args.lang))
@@ -236,7 +248,7 @@ async def _export(args: argparse.Namespace) -> int:
 async def _report(args: argparse.Namespace) -> int:
     from bot.features.reporting import FOLLOW_UP_DAYS, report
 
-    today = SystemClock().now().date()
+    today = _clock(args).now().date()  # the one clock of the CLI, as every command's
     end = args.end or today
     start = args.start or _days_before(end, FOLLOW_UP_DAYS - 1)
     if end < start:
@@ -276,61 +288,15 @@ async def _purge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(args: argparse.Namespace) -> int:
-    from bot.knowledge.selftest import self_test
-
-    problems: list[str] = []
-    folder = args.knowledge
-    try:
-        config = load_config(args.config)
-        folder = folder or config.knowledge
-    except ConfigError as exc:
-        problems.extend(exc.problems)
-        folder = folder or Config().knowledge
-    try:
-        kb = load_knowledge(folder)
-    except KnowledgeError as exc:
-        return _fail(problems + exc.problems)
-    problems.extend(self_test(kb))
-    note = None
-    if not problems and config.matrix is not None:
-        result = asyncio.run(_matrix_identity(config))
-        if result.problem:
-            problems.append(result.problem)
-        note = result.line
-    if problems:
-        return _fail(problems)
-    examples = sum(len(t.examples) for t in kb.data.topics)
-    print(f"{folder}: ok: {len(kb.topics)} topics, {examples} example questions, "
-          f"{len(kb.periods)} periods, {len(kb.promise_index)} promises")
-    if note:
-        print(note)
-    return 0
-
-
-def _store_exists(url: str) -> bool:
-    """A SQLite file that is not there holds no session: do not create one to look."""
-    return not url.startswith("sqlite:///") or Path(url[len("sqlite:///"):]).exists()
-
-
-async def _matrix_identity(config: Config, reset: bool = False) -> Result:
-    from bot.transports.matrix.admin import identity
-
-    assert config.matrix is not None
-    url = config.store_url
-    if not _store_exists(url):
-        return await identity(config.matrix, config.data_dir, None, reset=reset)
-    async with open_store(url) as store:
-        return await identity(config.matrix, config.data_dir, store, reset=reset)
-
-
 def _matrix(args: argparse.Namespace) -> int:
     from bot.transports.matrix.cross_signing import State
 
     config = load_config(args.config)
     if config.matrix is None:
         return _fail(["matrix: not configured (no `matrix:` section)"])
-    result = asyncio.run(_matrix_identity(config, reset=True))
+    from bot.service import matrix_identity
+
+    result = asyncio.run(matrix_identity(config, reset=True))
     if result.state is not State.OK:
         return _fail([result.line])
     print(result.line)
@@ -349,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         status = _dispatch(command, args)
         sys.stdout.flush()  # here a failure can still be told in one line; at exit it cannot
         return status
-    except (ConfigError, KnowledgeError) as exc:
+    except (ConfigError, KnowledgeError, CatalogueError) as exc:
         return _fail(exc.problems)
     except OutputError as exc:
         return _fail([str(exc)])
@@ -360,10 +326,10 @@ def main(argv: list[str] | None = None) -> int:
         log.debug("command failed", exc_info=True)
         return _fail([os_problem(exc)])
     except Exception as exc:  # setup problems the operator must fix: one line, no traceback
+        from bot.core.ports import TransportSetupError
         from bot.store.base import StoreError
-        from bot.transports.matrix.session import MatrixSetupError
 
-        if isinstance(exc, StoreError | MatrixSetupError):
+        if isinstance(exc, StoreError | TransportSetupError):
             return _fail([str(exc)])
         raise
     except KeyboardInterrupt:

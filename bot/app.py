@@ -1,4 +1,5 @@
-"""Assembles the bot: the pipeline of features around one knowledge base, store and clock."""
+"""Assembles the bot: the features' routers, included in one declared order, around one
+knowledge base, store and clock."""
 
 from __future__ import annotations
 
@@ -10,15 +11,22 @@ from bot.core.dialogues import Dialogues
 from bot.core.metrics import Metrics
 from bot.core.outbox import Outbox
 from bot.core.roles import Roles
-from bot.features.activities import ActivityLog
-from bot.features.answers import Answers
+from bot.core.router import Router, include
+from bot.features import (
+    activities,
+    answers,
+    feedback_staff,
+    foreign_notice,
+    reporting,
+    request_status,
+    sessions,
+)
 from bot.features.feedback import FeedbackForm
-from bot.features.feedback_staff import FeedbackCommands
-from bot.features.foreign_notice import ForeignNotice
+from bot.features.help import Help
 from bot.features.operations import Operations
-from bot.features.reporting import Reports
 from bot.features.safety import SafetyCheck
-from bot.features.sessions import BookingForm, SessionRequests
+from bot.features.safety import takes as safety_takes
+from bot.features.sessions import BookingForm
 from bot.features.smalltalk import SmallTalk
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store.base import Store, StoreError
@@ -27,33 +35,54 @@ from bot.store.base import Store, StoreError
 def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Store,
               outbox: Outbox | None = None, metrics: Metrics | None = None,
               safety: SafetyCheck | None = None) -> Bot:
-    """The message path of DESIGN.md: safety, commands, an active dialogue, small talk,
-    the matcher. `outbox` carries messages the bot sends on its own (notices, answers to
-    requests); transports register their couriers on it."""
+    """The message path of DESIGN.md. `outbox` carries messages the bot sends on its own
+    (notices, answers to requests); transports register their couriers on it.
+
+    ValueError, naming it, when two routers bring the same command (or alias), form or
+    text key, or when the knowledge base names a form that no router brings."""
     outbox = outbox or Outbox()
-    commands = CommandRouter()
     roles = Roles(config.roles.staff, config.roles.admins, config.roles.staff_room,
                   outbox.members)
+    commands = CommandRouter()
     dialogues = Dialogues(on_event=metrics.dialogue if metrics else None)
-    safety = safety or SafetyCheck()
-    smalltalk = SmallTalk(holder, commands)
-
-    dialogues.add_commands(commands)  # /avbryt, /fortsätt
-    FeedbackCommands(FeedbackForm(holder, store, config.feedback), dialogues, commands, roles)
-    SessionRequests(BookingForm(holder, store, outbox, config.roles.staff_room), dialogues,
-                    commands, roles)
-    activity_log = ActivityLog(holder, store, commands, roles)
-    Reports(holder, store, commands, roles)
-    operations = Operations(holder, store, commands, roles)
-    pipeline = [safety, commands, activity_log, dialogues, ForeignNotice(holder), smalltalk,
-                Answers(holder, dialogues, on_unknown=operations.count_unanswered)]
+    operations = Operations(holder, store)
+    help_ = Help(holder, commands)
+    booking = BookingForm(holder, store, outbox, config.roles.staff_room)
+    # The one order: each router's step joins the pipeline in it (the first step that
+    # replies wins), and /hjälp lists the commands in it.
+    routers: tuple[Router, ...] = (
+        # 112 before anything, whatever dialogue is active; also reads unaddressed messages.
+        (safety or SafetyCheck()).router(),
+        # Every command, with its role check: "/logga …", and "Logga trafikkontroll: …"
+        # said in words (the activities' command phrase), before an active dialogue.
+        Router("commands", step=commands),
+        help_.router(),  # /hjälp
+        dialogues.router(),  # /avbryt, /fortsätt; an active dialogue; the way back to it
+        feedback_staff.router(FeedbackForm(holder, store, config.feedback), dialogues, roles),
+        sessions.router(booking, dialogues, roles),
+        activities.router(holder, store, roles),
+        reporting.router(holder, store, roles),
+        operations.router(roles),  # /ladda om, /obesvarade; counts written in the background
+        foreign_notice.router(holder),  # before small talk and the matcher misread it
+        request_status.router(booking),  # "har ni fått min förfrågan?": /mina in words
+        SmallTalk(holder, help_).router(),
+        answers.router(holder, dialogues, on_unknown=operations.count_unanswered),
+    )
+    included = include(routers)
+    commands.extend(included.commands)
+    for form in included.forms:
+        dialogues.register(form)
+    # The knowledge base names forms by key (a topic's `starts: booking`): one that no router
+    # brings fails here rather than in front of a resident, and a reload that names one, or
+    # whose examples the safety check would take, is refused.
+    holder.require([form.key for form in included.forms], screen=safety_takes)
 
     def on_error(exc: Exception) -> None:
         if metrics is not None and isinstance(exc, StoreError):
             metrics.store_errors.inc()
 
-    bot = Bot(pipeline, clock, unaddressed=[safety], after=[dialogues.after],
-              default_lang=config.language,
-              metrics=metrics, on_error=on_error)
-    bot.closers.append(operations.settle)
+    bot = Bot(included.pipeline, clock, unaddressed=included.unaddressed,
+              after=included.after, default_lang=config.language, metrics=metrics,
+              on_error=on_error)
+    bot.closers.extend(included.closers)
     return bot

@@ -1,23 +1,33 @@
-"""config.yaml with environment overrides; every problem is one line naming the key.
+"""config.yaml with environment overrides; every problem is one line naming its source.
 
 Any key can be set from the environment as MEDBORGARBOT_<SECTION>__<KEY> (or
-MEDBORGARBOT_<KEY> for a top-level key), which is how secrets come in.
+MEDBORGARBOT_<KEY> for a top-level key), which is how secrets come in. pydantic-settings
+reads them (a list as comma-separated words or JSON); a wrong value is named by the
+variable that gave it (`MEDBORGARBOT_FEEDBACK__PER_DAY: …`), not by the file.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import re
 import types
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.core.address import Address
 from bot.text.lang import Lang
 
 ENV_PREFIX = "MEDBORGARBOT_"
+STAFF_ROOM_TRANSPORTS = ("matrix", "teams", "console")  # where a staff room can be
+# A bare Matrix room id, as configs before addresses wrote it; room version 12 ids have no
+# ":server" part. No transport name starts with "!", so this is never ambiguous.
+BARE_MATRIX_ROOM = re.compile(r"!\S+")
 DEFAULT_CONFIG = Path("config.yaml")
 
 
@@ -36,7 +46,32 @@ class Section(BaseModel):
 class Roles(Section):
     staff: list[str] = []
     admins: list[str] = []
-    staff_room: str | None = Field(default=None, pattern=r"^!\S+$")  # a Matrix room id
+    # A room on any transport: "matrix:!abc:example.org", "teams:<conversation id>",
+    # "console:personal"; a bare "!abc:example.org" is a Matrix room (older configs).
+    staff_room: Address | None = None
+
+    @field_validator("staff_room", mode="before")
+    @classmethod
+    def _parse_room(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if BARE_MATRIX_ROOM.fullmatch(value.strip()):
+            return Address("matrix", value.strip())
+        return Address.parse(value)
+
+    @field_validator("staff_room")
+    @classmethod
+    def _room(cls, address: Address | None) -> Address | None:
+        if address is None:
+            return None
+        if address.person:
+            raise ValueError("must be a room, not a person")
+        if address.transport not in STAFF_ROOM_TRANSPORTS:
+            raise ValueError(f'"{address.transport}" is not one of '
+                             f'{", ".join(STAFF_ROOM_TRANSPORTS)} (write <transport>:<room>)')
+        if address.transport == "matrix" and not address.room.startswith("!"):
+            raise ValueError("a Matrix room id starts with ! (not a #alias)")
+        return address
 
 
 class FeedbackSettings(Section):
@@ -45,16 +80,36 @@ class FeedbackSettings(Section):
     time_granularity: Literal["date", "week"] = "date"
 
 
+def split_listen(listen: str) -> tuple[str, int]:
+    """`host:port` or `[v6 address]:port` as (host, port); ValueError says what is wrong."""
+    host, colon, port = listen.strip().rpartition(":")
+    if not colon or not port.isdigit():
+        raise ValueError(f'"{listen}" needs host:port, e.g. 127.0.0.1:8080')
+    if not 1 <= int(port) <= 65535:
+        raise ValueError(f'"{listen}": the port must be 1 to 65535')
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not host or any(c.isspace() or c in "[]/" for c in host):
+        raise ValueError(f'"{listen}" needs host:port, e.g. 127.0.0.1:8080')
+    return host, int(port)
+
+
 class HttpSettings(Section):
-    listen: str = Field(default="127.0.0.1:8080", pattern=r"^[^:\s]+:\d{1,5}$")
+    listen: str = "127.0.0.1:8080"
+
+    @field_validator("listen")
+    @classmethod
+    def _host_and_port(cls, listen: str) -> str:
+        split_listen(listen)
+        return listen
 
     @property
     def host(self) -> str:
-        return self.listen.rsplit(":", 1)[0]
+        return split_listen(self.listen)[0]
 
     @property
     def port(self) -> int:
-        return int(self.listen.rsplit(":", 1)[1])
+        return split_listen(self.listen)[1]
 
 
 class TeamsSettings(Section):
@@ -62,6 +117,17 @@ class TeamsSettings(Section):
     secret: str = Field(min_length=1)  # the base64 security token Teams shows once
     max_body_bytes: int = Field(default=65_536, ge=1024)
     reply_seconds: float = Field(default=4.5, gt=0, le=5)  # Teams waits 5 s at most
+
+    def key(self) -> bytes:
+        """The HMAC key; ValueError (without the secret) when the token is not one."""
+        try:
+            key = base64.b64decode(self.secret, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("not a base64 security token (copy it as Teams showed it)"
+                             ) from None
+        if not key:
+            raise ValueError("empty after base64 decoding")
+        return key
 
 
 class MatrixSettings(Section):
@@ -102,10 +168,40 @@ class Config(Section):
     http: HttpSettings | None = None
     teams: TeamsSettings | None = None
     matrix: MatrixSettings | None = None
+    # `run` starts the terminal chat (as it does with no config file at all) instead of
+    # serving; it runs alone, so not with matrix, teams or http.
+    console: bool = False
 
     @property
     def store_url(self) -> str:
         return self.store or f"sqlite:///{self.data_dir / 'medborgarbot.db'}"
+
+    @property
+    def chat_transports(self) -> list[str]:
+        """The configured transports residents chat on (the terminal chat aside)."""
+        return [name for name in ("matrix", "teams") if getattr(self, name) is not None]
+
+    @property
+    def serves(self) -> bool:
+        """`run` has something to serve: a chat transport or the HTTP server."""
+        return bool(self.chat_transports) or self.http is not None
+
+
+Keys = tuple[str, ...]  # where a setting is: ("feedback", "per_day")
+
+
+def _deeper_problems(config: Config) -> list[tuple[Keys, str]]:
+    """What the types cannot say and `run` would otherwise crash on: (keys, problem)."""
+    found: list[tuple[Keys, str]] = []
+    if config.teams is not None:
+        try:
+            config.teams.key()
+        except ValueError as exc:
+            found.append((("teams", "secret"), str(exc)))
+    if config.console and config.serves:
+        found.append((("console",), "the terminal chat runs alone: remove it, or remove "
+                      "matrix, teams and http"))
+    return found
 
 
 def _field_type(model: type[BaseModel], name: str) -> Any:
@@ -120,32 +216,88 @@ def _field_type(model: type[BaseModel], name: str) -> Any:
     return annotation
 
 
-def _env_overrides(data: dict[str, Any], env: Mapping[str, str], problems: list[str]) -> None:
-    for var, value in sorted(env.items()):
-        if not var.startswith(ENV_PREFIX):
+def _env_paths(env: Mapping[str, str], problems: list[str]) -> dict[Keys, str]:
+    """Each MEDBORGARBOT_ variable's setting, to name it in errors; a line for each that
+    names no setting (pydantic-settings would skip it silently)."""
+    paths: dict[Keys, str] = {}
+    for var in sorted(env):
+        if not var.upper().startswith(ENV_PREFIX):
             continue
-        path = [p.lower() for p in var[len(ENV_PREFIX):].split("__")]
-        model: type[BaseModel] = Config
-        target = data
+        path = tuple(p.lower() for p in var[len(ENV_PREFIX):].split("__"))
+        model: Any = Config
         for depth, key in enumerate(path):
             annotation = _field_type(model, key)
             if annotation is None:
                 problems.append(f"{var}: no such setting ({'.'.join(path[:depth + 1])})")
                 break
             if depth == len(path) - 1:
-                if get_origin(annotation) is list:
-                    target[key] = [v.strip() for v in value.split(",") if v.strip()]
-                else:
-                    target[key] = value
-                break
-            if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+                paths[path] = var
+            elif not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
                 problems.append(f"{var}: {'.'.join(path[:depth + 1])} has no sub-keys")
                 break
-            section = target.get(key)
-            if not isinstance(section, dict):
-                section = {}
-                target[key] = section
-            target, model = section, annotation
+            model = annotation
+    return paths
+
+
+def _annotation(path: Keys) -> Any:
+    model: Any = Config
+    for key in path:
+        model = _field_type(model, key)
+    return model
+
+
+def _env_values(env: Mapping[str, str], paths: dict[Keys, str]) -> dict[str, Any]:
+    """The settings the environment gives, nested, as pydantic-settings reads them."""
+    # Imported only when a variable is set: it adds about 0.1 s to every command's start.
+    from pydantic_settings import EnvSettingsSource
+
+    values = {k.lower(): v for k, v in env.items()}
+    for path, var in paths.items():
+        if not env[var].strip() and get_origin(_annotation(path)) is list:
+            values[var.lower()] = "[]"  # an empty list, not a list of one empty word
+
+    class Environment(EnvSettingsSource):
+        def __init__(self) -> None:
+            super().__init__(Config, case_sensitive=False, env_prefix=ENV_PREFIX,
+                             env_nested_delimiter="__")
+            self.env_vars = values  # `env`, not os.environ: tests pass their own
+
+        def decode_complex_value(self, field_name: str, field: Any, value: Any) -> Any:
+            # "a.se, b.se" is a list as the README documents it; anything else that is not
+            # JSON goes to validation as it is, to be named there with its variable.
+            if field is not None and get_origin(field.annotation) is list \
+                    and not value.lstrip().startswith("["):
+                return [v.strip() for v in value.split(",") if v.strip()]
+            try:
+                return super().decode_complex_value(field_name, field, value)
+            except ValueError:
+                return value
+
+    return Environment()()
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _source(loc: Keys, env_paths: dict[Keys, str], file_data: dict[str, Any],
+            file_label: str) -> str:
+    """Where the value at `loc` came from: the variable that set it (or the section
+    around it), the variables that made a section the file does not have, or the file."""
+    for n in range(len(loc), 0, -1):
+        if loc[:n] in env_paths:
+            return env_paths[loc[:n]]
+    if loc and loc[0] not in file_data:
+        under = [var for path, var in sorted(env_paths.items()) if path[0] == loc[0]]
+        if under:
+            return ", ".join(under)
+    return file_label
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -167,33 +319,48 @@ def _describe(error: dict[str, Any]) -> str:
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
     """Read `path` (default config.yaml if it exists), apply the environment, validate."""
     env = os.environ if env is None else env
+    file = config_file(path)
+    data = _read_file(file) if file is not None else {}
     problems: list[str] = []
-    data: dict[str, Any] = {}
-    source = str(path or DEFAULT_CONFIG)
-    file = path or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
-    if file is not None:
-        try:
-            loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigError([f"{file}: cannot read: {exc.strerror or exc}"]) from None
-        except UnicodeDecodeError:
-            raise ConfigError([f"{file}: not UTF-8 text"]) from None
-        except yaml.MarkedYAMLError as exc:
-            line = exc.problem_mark.line + 1 if exc.problem_mark else 0
-            raise ConfigError([f"{file}:{line}: YAML syntax: {exc.problem}"]) from None
-        if loaded is not None and not isinstance(loaded, dict):
-            raise ConfigError([f"{file}: must be a mapping of settings"])
-        data = loaded or {}
-    _env_overrides(data, env, problems)
+    env_paths = _env_paths(env, problems)
     if problems:
         raise ConfigError(problems)
+    label = str(file or DEFAULT_CONFIG)
+
+    def line(loc: tuple[Any, ...], problem: str) -> str:
+        where = tuple(str(p) for p in loc)
+        return f"{_source(where, env_paths, data, label)}: {'.'.join(where) or 'config'}: " \
+               f"{problem}"
+
+    merged = _merge(data, _env_values(env, env_paths)) if env_paths else data
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(merged)
     except ValidationError as exc:
-        raise ConfigError([
-            f"{source}: {'.'.join(str(p) for p in e['loc']) or 'config'}: {_describe(dict(e))}"
-            for e in exc.errors()
-        ]) from None
+        raise ConfigError([line(e["loc"], _describe(dict(e))) for e in exc.errors()]) from None
+    deeper = [line(loc, problem) for loc, problem in _deeper_problems(config)]
+    if deeper:
+        raise ConfigError(deeper)
+    return config
 
 
-__all__ = ["Config", "ConfigError", "Roles", "load_config"]
+def config_file(path: Path | None = None) -> Path | None:
+    """The file `load_config` reads: `path`, else config.yaml when there is one."""
+    return path or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+
+
+def _read_file(file: Path) -> dict[str, Any]:
+    try:
+        loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError([f"{file}: cannot read: {exc.strerror or exc}"]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([f"{file}: not UTF-8 text"]) from None
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        raise ConfigError([f"{file}:{line}: YAML syntax: {exc.problem}"]) from None
+    if loaded is not None and not isinstance(loaded, dict):
+        raise ConfigError([f"{file}: must be a mapping of settings"])
+    return loaded or {}
+
+
+__all__ = ["Config", "ConfigError", "Roles", "config_file", "load_config", "split_listen"]

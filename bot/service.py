@@ -1,29 +1,86 @@
 """`python -m bot run`: the store, the bot, every configured transport and the HTTP server
-(/healthz, /metrics, Teams), until SIGTERM or SIGINT, then a clean shutdown (replies in
-flight are finished, the store closed). SIGHUP reloads the knowledge base."""
+(/healthz, /metrics, Teams), until SIGTERM or SIGINT, then a clean shutdown in the reverse
+order of the start (replies in flight are finished, the store closed last). SIGHUP
+reloads the knowledge base."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import signal
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.app import build_bot
 from bot.config import Config, HttpSettings
 from bot.core.clock import Clock
 from bot.core.metrics import Metrics
 from bot.core.outbox import Outbox
+from bot.core.ports import TransportSetupError
 from bot.features.retention import purge_daily
 from bot.knowledge.holder import KnowledgeHolder
-from bot.store import open_store
-from bot.store.base import Store
+from bot.store import Store, StoreError, open_store
+
+if TYPE_CHECKING:
+    from bot.transports.matrix.cross_signing import Result
 
 log = logging.getLogger("bot")
 
 
-def has_network_transport(config: Config) -> bool:
-    return config.matrix is not None or config.teams is not None
+def preflight(config: Config) -> tuple[list[str], list[str]]:
+    """What `run` would stop on, checked without starting anything (for `check`): one
+    line a problem; and notes, such as a running bot that already serves the port."""
+    from bot.web import answers_as_bot, probe_listen
+
+    problems: list[str] = []
+    notes: list[str] = []
+    try:
+        open_store(config.store_url)  # the URL only: nothing is opened
+    except StoreError as exc:
+        problems.append(str(exc))
+    folder = _unwritable(config.data_dir)
+    if folder:
+        problems.append(folder)
+    if config.http is not None or config.teams is not None:
+        http = config.http or HttpSettings()
+        problem = probe_listen(http)
+        if problem and answers_as_bot(http):
+            notes.append(f"http.listen: {http.listen} is served by a running medborgarbot")
+        elif problem:
+            problems.append(problem)
+    return problems, notes
+
+
+def _unwritable(folder: Path) -> str | None:
+    """Why `run` could not make or write `folder`, or None."""
+    existing = folder.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"data_dir: {existing} is not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"data_dir: cannot write in {existing}"
+    return None
+
+
+def _store_exists(url: str) -> bool:
+    """A SQLite file that is not there holds no session: do not create one to look."""
+    return not url.startswith("sqlite:///") or Path(url[len("sqlite:///"):]).exists()
+
+
+async def matrix_identity(config: Config, reset: bool = False) -> Result:
+    """The bot's cross-signing identity as the homeserver holds it (`check`), or a new
+    one published (`matrix reset-identity`), with the device the store remembers."""
+    from bot.transports.matrix.admin import identity
+
+    assert config.matrix is not None
+    url = config.store_url
+    if not _store_exists(url):
+        return await identity(config.matrix, config.data_dir, None, reset=reset)
+    async with open_store(url) as store:
+        return await identity(config.matrix, config.data_dir, store, reset=reset)
 
 
 async def health(store: Store, transports: list[Any]) -> tuple[bool, str]:
@@ -49,13 +106,11 @@ async def supervise(runner: Any, stopping: asyncio.Event, pause: float = 5.0,
     """Run a transport; when it fails, log it and start it again after a pause that
     doubles up to `most`. A setup problem (a wrong password) is not retried: the operator
     must fix it, and /healthz reports the transport as down meanwhile."""
-    from bot.transports.matrix.session import MatrixSetupError
-
     name = type(runner).__name__
     while not stopping.is_set():
         try:
             await runner.run()
-        except MatrixSetupError as exc:
+        except TransportSetupError as exc:
             log.error("%s; the other transports go on", exc)
             return
         except Exception as exc:  # a bug in one transport must not stop the others
@@ -71,22 +126,31 @@ async def supervise(runner: Any, stopping: asyncio.Event, pause: float = 5.0,
             pause = min(most, pause * 2)
 
 
-async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock) -> int:
-    from bot.transports.matrix.courier import MatrixCourier
-    from bot.transports.matrix.transport import MatrixTransport
+async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock,
+                      stopping: asyncio.Event | None = None) -> int:
+    """Serve until SIGTERM or SIGINT (or until `stopping` is set). Each piece goes on one
+    exit stack as it starts (store, bot, outbox, HTTP server, chat transports, retention)
+    and is closed in the reverse order, also when a later piece fails to start."""
     from bot.web import OpsServer, make_app
 
+    stopping = stopping or asyncio.Event()
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    store = open_store(config.store_url)
-    await store.open()
-    metrics = Metrics()
-    outbox = Outbox()
-    server: OpsServer | None = None
-    try:
+    async with contextlib.AsyncExitStack() as stack:
+        store = open_store(config.store_url)
+        store.clock = clock.now  # what the store stamps follows the bot's clock
+        await stack.enter_async_context(store)
+        metrics = Metrics()
+        outbox = Outbox()
         bot = build_bot(config, clock, holder, store, outbox, metrics)
+        stack.push_async_callback(bot.close)
+        stack.push_async_callback(outbox.drain)  # runs first: what is being sent is sent
         transports: list[Any] = []
         runners = []
         if config.matrix is not None:
+            # Imported here: matrix-nio and its crypto take a second to load.
+            from bot.transports.matrix.courier import MatrixCourier
+            from bot.transports.matrix.transport import MatrixTransport
+
             matrix = MatrixTransport(
                 config.matrix, config.data_dir, bot.handle, store, clock,
                 on_reconnect=lambda: metrics.reconnects.labels("matrix").inc())
@@ -97,45 +161,62 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock) -> 
         if config.teams is not None:
             from bot.transports.teams import TeamsWebhook
 
-            teams = TeamsWebhook(config.teams, bot.handle)
+            teams = TeamsWebhook(config.teams, bot.handle, clock)
             teams.attach(app)
             transports.append(teams)
         if config.http is not None or config.teams is not None:
+            # Before the chat transports log in: a port in use stops the start right here.
             server = OpsServer(config.http or HttpSettings(), app)
             await server.start()
-        stopping = asyncio.Event()
-
-        def stop() -> None:
-            stopping.set()
-            for runner in runners:
-                runner.stop()
-
-        def reload() -> None:
-            problems = holder.reload()
-            if problems:
-                log.warning("knowledge reload on SIGHUP refused: %d problem(s)", len(problems))
-                for problem in problems[:20]:
-                    log.warning("knowledge: %s", problem)
-
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop)
-        loop.add_signal_handler(signal.SIGHUP, reload)
-        log.info("medborgarbot running: %d topics, %d transport(s)", len(holder.kb.topics),
-                 len(transports))
+            stack.push_async_callback(server.stop)  # Teams replies in flight are finished
+        # A transport that fails is restarted, and never stops the others.
+        running = [asyncio.create_task(supervise(r, stopping)) for r in runners]
+        stack.push_async_callback(_stop_runners, runners, running, stopping)
         retention = asyncio.create_task(purge_daily(
             store, clock, config.feedback.retention_months, stopping))
-        # Until a signal; a transport that fails is restarted, and never stops the others.
-        running = [asyncio.create_task(supervise(r, stopping)) for r in runners]
+        stack.push_async_callback(_stop_task, retention, stopping)
+        _handle_signals(stack, stopping, runners, holder)
+        if not config.chat_transports:
+            log.warning("no chat transport is configured (matrix, teams): serving only "
+                        "/healthz and /metrics")
+        log.info("medborgarbot running: %d topics, %d transport(s)", len(holder.kb.topics),
+                 len(transports))
         await stopping.wait()
-        stop()
-        await asyncio.gather(*running)
-        await retention
-        await outbox.drain()
-        await bot.close()
-    finally:
-        if server is not None:
-            await server.stop()
-        await store.close()
     log.info("medborgarbot stopped")
     return 0
+
+
+async def _stop_runners(runners: list[Any], running: list[asyncio.Task[None]],
+                        stopping: asyncio.Event) -> None:
+    stopping.set()
+    for runner in runners:
+        runner.stop()
+    await asyncio.gather(*running)
+
+
+async def _stop_task(task: asyncio.Task[None], stopping: asyncio.Event) -> None:
+    stopping.set()
+    await task
+
+
+def _handle_signals(stack: contextlib.AsyncExitStack, stopping: asyncio.Event,
+                    runners: list[Any], holder: KnowledgeHolder) -> None:
+    """SIGTERM and SIGINT stop the service, SIGHUP reloads the knowledge base; the
+    handlers go with the service (a test or an embedding loop lives on)."""
+    def stop() -> None:
+        stopping.set()
+        for runner in runners:
+            runner.stop()
+
+    def reload() -> None:
+        problems = holder.reload()
+        if problems:
+            log.warning("knowledge reload on SIGHUP refused: %d problem(s)", len(problems))
+            for problem in problems[:20]:
+                log.warning("knowledge: %s", problem)
+
+    loop = asyncio.get_running_loop()
+    for sig, handler in ((signal.SIGTERM, stop), (signal.SIGINT, stop),
+                         (signal.SIGHUP, reload)):
+        loop.add_signal_handler(sig, handler)
+        stack.callback(loop.remove_signal_handler, sig)

@@ -1,5 +1,7 @@
 """The HTTP server of a running bot: /healthz, /metrics, and the Teams endpoint when
-configured. Bound to 127.0.0.1 unless configured otherwise.
+configured. Bound to 127.0.0.1 unless configured otherwise. A listen address it cannot
+bind (a port in use, an unknown host) is one line for the operator, from `run` and,
+before it, from `check` (`probe_listen`).
 
 aiohttp answers a malformed request (bad bytes, huge headers, a broken chunk) with 400
 itself, and logs it with a traceback whose message quotes the offending bytes, which may
@@ -9,7 +11,9 @@ be part of a resident's message, and the client's address. Its lines go through
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 import traceback
 from collections.abc import Awaitable, Callable
 
@@ -18,6 +22,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.config import HttpSettings
 from bot.core.metrics import CONTENT_TYPE, Metrics
+from bot.core.ports import TransportSetupError
 
 log = logging.getLogger(__name__)
 Health = Callable[[], Awaitable[tuple[bool, str]]]
@@ -73,10 +78,62 @@ class OpsServer:
         self._runner = web.AppRunner(self.app, access_log=None, logger=_server_log)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self.stop()
+            raise TransportSetupError(listen_problem(self.settings, exc)) from None
         log.info("http: listening on %s", self.settings.listen)
 
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+_REASONS = {
+    errno.EADDRINUSE: "the port is already in use",
+    errno.EADDRNOTAVAIL: "this machine has no such address",
+    errno.EACCES: "not allowed (a port below 1024 needs privileges)",
+}
+
+
+def listen_problem(settings: HttpSettings, exc: OSError) -> str:
+    """One line for a listen address that cannot be bound."""
+    if isinstance(exc, socket.gaierror):
+        return f'http.listen: {settings.listen}: unknown host "{settings.host}"'
+    reason = _REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+    return f"http.listen: cannot listen on {settings.listen}: {reason}"
+
+
+def probe_listen(settings: HttpSettings) -> str | None:
+    """Bind (and let go) every address `listen` names, as the server will; the problem
+    `run` would meet, or None."""
+    try:
+        found = socket.getaddrinfo(settings.host, settings.port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+        for family, kind, proto, _, address in found:
+            with socket.socket(family, kind, proto) as sock:
+                # As asyncio's server does: a port in TIME_WAIT is free, one listened on is not.
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6:
+                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                sock.bind(address)
+    except OSError as exc:
+        return listen_problem(settings, exc)
+    return None
+
+
+def answers_as_bot(settings: HttpSettings, timeout: float = 2.0) -> bool:
+    """Whether a medborgarbot already serves `listen` (its own port is no problem for
+    `check` run beside the running bot)."""
+    import urllib.request
+
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(settings.host, settings.host)
+    url = f"http://{f'[{host}]' if ':' in host else host}:{settings.port}/metrics"
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
+    try:
+        with direct.open(url, timeout=timeout) as page:
+            return b"medborgarbot_messages_total" in page.read(1_000_000)
+    except (OSError, ValueError):
+        return False

@@ -175,3 +175,43 @@ def test_report_in_every_format(tmp_path: Path) -> None:
     assert csv.stdout.splitlines()[0].startswith("section,promise")
     bad = run("report", "--config", str(config), "--from", "2026-12-31", "--to", "2026-01-01")
     assert bad.returncode == 1 and "is after" in bad.stderr
+
+
+def test_env_problem_names_the_variable() -> None:
+    out = run("ask", "hej", env={"MEDBORGARBOT_FEEDBACK__PER_DAY": "0"})
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.stderr.strip() == ("MEDBORGARBOT_FEEDBACK__PER_DAY: feedback.per_day: Input "
+                                  "should be greater than or equal to 1")
+
+
+@pytest.mark.parametrize(("text", "env", "expected"), [
+    ("teams: {path: /teams}\n", {"MEDBORGARBOT_TEAMS__SECRET": "inte base64!"},
+     "MEDBORGARBOT_TEAMS__SECRET: teams.secret: not a base64 security token (copy it as "
+     "Teams showed it)"),
+    ('http: {listen: "0.0.0.0"}\n', {},
+     '{config}: http.listen: "0.0.0.0" needs host:port, e.g. 127.0.0.1:8080'),
+    ('http: {listen: "nohost.invalid:8080"}\n', {},
+     'http.listen: nohost.invalid:8080: unknown host "nohost.invalid"'),
+    ('http: {listen: "192.0.2.1:8080"}\n', {},  # an address this machine does not have
+     "http.listen: cannot listen on 192.0.2.1:8080: this machine has no such address"),
+    ("store: mysql://bot@db/bot\n", {},
+     "unsupported store URL scheme 'mysql'; use sqlite:///path/to/file.db or "
+     "postgresql://user:password@host/database"),
+    ("data_dir: {config}\n", {}, "data_dir: {config} is not a folder"),
+])
+def test_check_names_what_run_would_stop_on(tmp_path: Path, text: str, env: dict[str, str],
+                                            expected: str) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(text.replace("{config}", str(config)), encoding="utf-8")
+    out = run("check", "--config", str(config), "--knowledge", str(FIXTURE), env=env)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.stderr.strip().splitlines() == [expected.replace("{config}", str(config))]
+
+
+def test_console_true_is_the_terminal_chat_with_a_config(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"console: true\ndata_dir: {tmp_path / 'data'}\n"
+                      f"knowledge: {ROOT / 'knowledge'}\n", encoding="utf-8")
+    out = run("run", "--config", str(config), stdin="hej\n", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "Åsele" in out.stdout and out.stdout.endswith("---\n")

@@ -181,3 +181,17 @@ def test_chat_answers_huge_binary_control_and_markup_lines() -> None:
     assert len(blocks) == len(lines) and all(b.strip() for b in blocks), blocks
     assert "för långt" in blocks[0] and len(out) < 20_000
     assert "tills vidare" in blocks[-1]
+
+
+@pytest.mark.parametrize("args", [["ask", "hej"], ["chat"]])
+def test_a_reader_that_left_is_no_error(args: list[str]) -> None:
+    """`python -m bot ask … | head -c1`: the pipe is closed before the answer comes."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([sys.executable, "-m", "bot", *args], input=b"hej\n",
+                              stdout=write, stderr=subprocess.PIPE, cwd=ROOT,
+                              env=environment(), timeout=120)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr.decode()) == (0, "")

@@ -166,7 +166,8 @@ async def test_handler_failure_reaches_the_user_without_the_body(
 
 async def test_log_lines_hold_no_body_or_sender(
         fixture_bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.DEBUG):
+    # Our own logger by name: an earlier test that ran `main()` may have set its level.
+    with caplog.at_level(logging.DEBUG, logger="bot"):
         await ask(fixture_bot, "vad har snuten lovat hemlisen", sender="@resident:x",
                   room="!secretroom:x")
     assert "handled" in caplog.text

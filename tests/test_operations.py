@@ -123,8 +123,8 @@ def test_json_log_lines_are_masked() -> None:
 async def test_a_failing_transport_is_restarted_and_a_setup_error_is_not() -> None:
     import asyncio
 
+    from bot.core.ports import TransportSetupError
     from bot.service import supervise
-    from bot.transports.matrix.session import MatrixSetupError
 
     stopping = asyncio.Event()
 
@@ -146,7 +146,7 @@ async def test_a_failing_transport_is_restarted_and_a_setup_error_is_not() -> No
 
         async def run(self) -> None:
             self.runs += 1
-            raise MatrixSetupError("matrix: login as @bot:x failed: Invalid password")
+            raise TransportSetupError("matrix: login as @bot:x failed: Invalid password")
 
     wrong = WrongPassword()
     await supervise(wrong, asyncio.Event(), pause=0)

@@ -13,7 +13,7 @@ import yaml
 
 from bot.core.bot import Bot
 from bot.core.messages import Outcome, Reply
-from bot.features.foreign_texts import NOTICE
+from bot.features.foreign_notice import NOTICE
 from tests.conftest import ask
 
 PROBES = Path(__file__).parent / "data" / "probes.yaml"

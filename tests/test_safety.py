@@ -163,3 +163,45 @@ async def test_pipeline_step() -> None:
     assert reply is not None and reply.outcome is Outcome.REPORT and reply.lang == "en"
     assert "not a police report" in reply.text
     assert await check(_turn("vad har ni lovat för 2021-2022")) is None
+
+
+# School and youth staff writing about information sessions (issue 13): fresh messages,
+# not in the corpus, that once got 112 or the report reply. Drug and knife words and a
+# pupil who feels bad are the topic of a talk here, not a danger.
+STAFF_EVERYDAY = [
+    "hej, jag är mentor i 8B och undrar om ni fått vår förfrågan om en föreläsning om cannabis?",
+    "vi hade bokat er till föräldramötet 14/2 men rektorn vill flytta det en vecka, går det?",
+    "hur lång tid brukar det ta innan man får besked om ett skolbesök",
+    "kuratorn här. vi vill att ni pratar med nian om nätmobbning och hot på snap, när kan ni?",
+    "Hi, teacher at Åsele skola here. Did anyone get our request for a talk about vaping?",
+    "ar det bestamt vilken dag ni kommer till mellanstadiet? foraldrarna fragar",
+    "kan ni prata om knivar och våld för högstadiet? det har varit mycket snack om det",
+    "hallå, fritidsledare här. när kommer ni och snackar med kidsen om alkohol?",
+    "vi har elever som mår dåligt och pratar mycket om droger, finns det nåt material?",
+    "ni skulle höra av er om en tid i april men jag har inte sett nåt mejl, kan ni kolla?",
+    "Is the drug awareness evening for parents still on for Thursday?",
+    "behöver avboka besöket på tisdag, halva klassen är på lägerskola",
+    "har ni fått in min beställning eller ska jag skicka den igen",
+    "I signed us up for the online safety session two weeks ago and haven't heard anything",
+    "har nån kollat på min bokning?",  # these three got the report reply before
+    "har någon svarat på min beställning?",
+    "skickade en bokning förra månaden om polisbesök på fritidsgården, har ingen hört av sig",
+]
+STAFF_EMERGENCIES = [
+    "en elev har precis svimmat i matsalen och andas konstigt, vad gör vi",
+    "det är två killar som slåss i korridoren nu, den ena har en kniv",
+    "en elev i min klass skrev nyss att hon ska ta livet av sig efter skolan idag",
+    "a pupil just collapsed in the gym and isn't responding",
+]
+
+
+@pytest.mark.parametrize("text", STAFF_EVERYDAY)
+def test_staff_writing_about_sessions_gets_no_alert(text: str) -> None:
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize("text", STAFF_EMERGENCIES)
+def test_staff_emergencies_get_112(text: str) -> None:
+    # School words must not make an emergency look safe.
+    alert = detect(text)
+    assert alert is not None and alert.kind == "emergency", alert

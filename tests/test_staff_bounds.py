@@ -22,7 +22,7 @@ from bot.knowledge.holder import KnowledgeHolder
 from bot.store import Store
 from bot.store.records import Activity, SessionRequest
 from tests.conftest import TODAY, ask
-from tests.test_staff import RecordingCourier
+from tests.couriers import RecordingCourier
 
 STAFF, OTHER, ADMIN, TEACHER = "@polis1:x", "@polis2:x", "@chef:x", "@larare:x"
 ERROR = t("error", "sv")

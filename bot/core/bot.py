@@ -15,7 +15,7 @@ from bot.core.metrics import Metrics
 from bot.core.texts import t
 from bot.core.turn import Handler, Turn
 from bot.text.language import detect
-from bot.text.normalize import strip_control
+from bot.text.normalize import fold, strip_control
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +87,9 @@ class Bot:
         refusal = self._refusal(raw, text, lang)
         if refusal is not None and not addressed:
             return None
-        turn = Turn(msg=msg, text=text, lang=msg.lang or detect(text, self.default_lang),
-                    now=self.clock.now())
+        folded = fold(text)  # once a turn: the steps read turn.folded and turn.words
+        lang = msg.lang or detect(text, self.default_lang, words=folded.split())
+        turn = Turn(msg=msg, text=text, lang=lang, now=self.clock.now(), given_fold=folded)
         reply = refusal or await self._run(turn, addressed)
         if reply is None:
             return None

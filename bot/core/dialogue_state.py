@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core import dialogue_texts  # noqa: F401  (registers its texts)
 from bot.core.forms import Form, Step, numbered
 from bot.core.messages import Lang, Outcome, Reply
 from bot.core.texts import t

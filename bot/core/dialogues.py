@@ -51,10 +51,10 @@ from bot.core.forms import (
     pick,
 )
 from bot.core.messages import Lang, Outcome, Reply
+from bot.core.router import Router
 from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.text.language import evidence
-from bot.text.normalize import fold
 from bot.text.numbers import read_int
 
 __all__ = ["CANCEL", "NO", "REPLY_WORDS", "SKIP", "YES", "Choice", "Dialogues", "Form",
@@ -80,21 +80,30 @@ class Dialogues:
         self._swept: dt.datetime | None = None
 
     def register(self, form: Form) -> None:
+        """A form features start by its key; two forms under one key are refused."""
+        if form.key in self._forms:
+            raise ValueError(f"form {form.key} registered twice")
         self._forms[form.key] = form
 
-    def add_commands(self, commands: CommandRouter) -> None:
+    def router(self) -> Router:
+        """/avbryt and /fortsätt, the step for an active dialogue, the hook on every reply.
+        The forms come from the features' routers (`register`)."""
+        return Router("dialogues", commands=self.commands(), step=self, after=self.after)
+
+    def commands(self) -> tuple[Command, ...]:
         async def cancel(turn: Turn, args: str) -> Reply:
             return await self.cancel(turn)
 
         async def resume(turn: Turn, args: str) -> Reply:
             return self.resume(turn)
 
-        commands.add(Command(name="avbryt", aliases=("cancel",), run=cancel,
-                             summary={"sv": "avbryter det vi håller på med",
-                                      "en": "cancels what we are doing"}))
-        commands.add(Command(name="fortsätt", aliases=("continue", "resume"), run=resume,
-                             summary={"sv": "fortsätter en pausad synpunkt eller förfrågan",
-                                      "en": "continues paused feedback or a paused request"}))
+        return (Command(name="avbryt", aliases=("cancel",), run=cancel, summary="cmd_avbryt"),
+                Command(name="fortsätt", aliases=("continue", "resume"), run=resume,
+                        summary="cmd_fortsatt"))
+
+    def add_commands(self, commands: CommandRouter) -> None:
+        """For a bot put together by hand, without routers (tests)."""
+        commands.extend(self.commands())
 
     def active(self, key: Key) -> bool:
         """A dialogue is under way or paused in this conversation."""
@@ -149,7 +158,7 @@ class Dialogues:
         session = self._current(turn)
         if session is not None:
             return await self._answer(session, turn)
-        key, answer = turn.msg.conversation, fold(turn.text)
+        key, answer = turn.msg.conversation, turn.folded
         offered = self._offers.pop(key, None)
         if offered and turn.now <= offered[1] and answer in YES:
             return await self.start(offered[0], turn)
@@ -162,9 +171,9 @@ class Dialogues:
 
     async def _answer(self, session: Session, turn: Turn) -> Reply | None:
         key, text = turn.msg.conversation, turn.text.strip()
-        answer = fold(text)
+        answer = turn.folded  # the same as fold(text): folding strips
         step = session.step
-        choice = pick(step.choices, text, session.lang) if (
+        choice = pick(step.choices, text, session.lang, folded=answer) if (
             step is not None and step.choices and not session.paused) else None
         if choice is None and answer not in REPLY_WORDS:
             # An option or a reply word says nothing of the language ("Centrala Åsele",
@@ -199,7 +208,7 @@ class Dialogues:
             if answer in NO:
                 self._end(key, "cancelled")
                 return Reply(t("cancelled", lang), Outcome.DIALOGUE, lang)
-            if looks_like_question(text):
+            if looks_like_question(text, turn.words):
                 return None  # answered by the pipeline; `after` adds the way back
             return session.ask([t("confirm_again", lang)])
         if choice is not None:
@@ -208,7 +217,7 @@ class Dialogues:
         if step.optional and (answer in SKIP if answer else text in ("-", "–", "—")):
             return self._advance(session, None, [])
         if step.choices:
-            if looks_like_question(text):
+            if looks_like_question(text, turn.words):
                 return None
             return session.ask([t("pick_one", lang), t("dialogue_ask_first", lang)])
         if session.draft is not None:
@@ -264,7 +273,7 @@ class Dialogues:
         """Follows a change of language the message shows ("when does it end?")."""
         if session is None:
             return turn.lang
-        lang = turn.msg.lang or evidence(turn.text)
+        lang = turn.msg.lang or evidence(turn.text, words=turn.words)
         if lang is not None:
             session.lang = lang
         return session.lang
@@ -297,7 +306,7 @@ class Dialogues:
         answer, offered again on resuming."""
         step, text = session.step, turn.text.strip()
         if (step is None or step.choices or not step.incident or not text
-                or text.startswith("/") or fold(text) in REPLY_WORDS
+                or text.startswith("/") or turn.folded in REPLY_WORDS
                 or len(text) > step.max_chars):
             return
         try:
@@ -340,8 +349,10 @@ class Dialogues:
 
     async def _finish(self, session: Session, turn: Turn) -> Reply:
         lang = session.lang
+        # The same text in the session's language: its fold goes with it, not folded again.
+        in_lang = dataclasses.replace(turn, lang=lang, given_fold=turn.folded)
         try:
-            text = await session.form.finish(session.data, dataclasses.replace(turn, lang=lang))
+            text = await session.form.finish(session.data, in_lang)
         except Exception as exc:  # kept at the confirmation: "ja" again saves it
             log.error("dialogue not finished: %s at %s", type(exc).__name__, session.state())
             return session.ask([t("dialogue_save_failed", lang)])

@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -119,19 +120,24 @@ class Form(abc.ABC):
         return None
 
 
-def pick(choices: Sequence[Choice], text: str, lang: Lang) -> Choice | None:
+# The choices' names are the knowledge base's, few and fixed: folded once, not every answer.
+_fold_name = lru_cache(maxsize=1024)(fold)
+
+
+def pick(choices: Sequence[Choice], text: str, lang: Lang, *,
+         folded: str | None = None) -> Choice | None:
     """A choice by its number (in any script: "2", "²", "②", "٢", "２"), its label, or one
-    of its words, forgiving typos."""
+    of its words, forgiving typos. `folded`: `fold(text)` when the caller has it."""
     number = read_int(text)
     if number is not None:
         return choices[number - 1] if 1 <= number <= len(choices) else None
-    answer = fold(text)
+    answer = fold(text) if folded is None else folded
     if not answer:
         return None
     names: dict[str, Choice] = {}
     for choice in choices:
         for name in (choice.value, *choice.label.values(), *choice.words):
-            names[fold(name)] = choice
+            names[_fold_name(name)] = choice
     if answer in names:
         return names[answer]
     # An answer in a sentence ("Fredrika, busskuren vid affären", "Gafsele, stugorna"):
@@ -152,11 +158,13 @@ def numbered(choices: Sequence[Choice], lang: Lang) -> str:
     return "\n".join(f"{i}. {c.label[lang]}" for i, c in enumerate(choices, 1))
 
 
-def looks_like_question(text: str) -> bool:
+def looks_like_question(text: str, words: Sequence[str] | None = None) -> bool:
     """Whether a message that answers none of a menu's choices is a question of its own
     ("vad har polisen lovat?", "when does the agreement end", "jag undrar om …") rather
-    than a wrong answer ("banan", "bakom skolan"). One word is never a question here."""
-    words = fold(text).split()
+    than a wrong answer ("banan", "bakom skolan"). One word is never a question here.
+    `words`: the folded words of `text` when the caller has them."""
+    if words is None:
+        words = fold(text).split()
     if len(words) < 2:
         return False
     return (text.rstrip().endswith("?") or words[0] in _QUESTION_OPENERS

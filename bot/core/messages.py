@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.text.lang import Lang
@@ -13,13 +13,14 @@ __all__ = ["IncomingMessage", "Lang", "Outcome", "Reply"]
 
 @dataclass(frozen=True, slots=True)
 class IncomingMessage:
-    transport: str  # "console", "matrix", "teams"
-    room: str
-    sender: str
+    transport: str  # the name the transport registered its courier under (see Address)
+    room: str  # the room, channel or conversation id on that transport
+    sender: str  # the person's id on that transport
     text: str
     is_direct: bool = True  # a private conversation with the bot
-    # Others read along although the bot treats it as direct (a Teams channel): forms
-    # that promise anonymity say so before the first question.
+    # Others read along although the bot treats it as direct (a channel where it answers
+    # everyone who mentions it): forms that promise anonymity say so before the first
+    # question.
     seen_by_others: bool = False
     addressed: bool = False  # in a group room: mentioned, replied to, or a command
     event_id: str | None = None
@@ -52,8 +53,6 @@ class Reply:
     text: str  # Markdown; the transport renders it for its protocol
     outcome: Outcome
     lang: Lang = "sv"
-    mentions: tuple[str, ...] = ()
     reply_to: str | None = None  # the event this answers
     thread: str | None = None
     topic_id: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)

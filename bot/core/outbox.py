@@ -1,17 +1,23 @@
 """Messages the bot sends on its own: a notice to the staff room, an answer to a teacher.
 
-Features hand them to the Outbox with the transport's name; each transport registers a
-courier that knows how to reach a room or a person on its network. Delivery runs in the
-background: a feature answering a message must not wait on another room (the transport
-may need its next sync to reach a room it just opened).
+Features hand them to the Outbox with an `Address`; each transport that can deliver a
+message the bot starts registers a courier under its name, saying whether it reaches
+rooms, people or both. A transport that can only answer the message it was sent (the
+Teams outgoing webhook) registers none, and `can_reach` says so: features ask before they
+promise a person an answer. Delivery runs in the background: a feature answering a
+message must not wait on another room (the transport may need its next sync to reach a
+room it just opened).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Protocol
+
+from bot.core.address import Address
 
 log = logging.getLogger(__name__)
 
@@ -24,33 +30,50 @@ class Courier(Protocol):
     def members(self, room: str) -> frozenset[str]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class _Route:
+    courier: Courier
+    rooms: bool  # can post a message the bot starts in a room
+    people: bool  # can open (or find) a direct conversation with a person
+
+
 class Outbox:
     def __init__(self) -> None:
-        self._couriers: dict[str, Courier] = {}
+        self._routes: dict[str, _Route] = {}
         self._tasks: set[asyncio.Task[bool]] = set()
 
-    def register(self, transport: str, courier: Courier) -> None:
-        self._couriers[transport] = courier
+    def register(self, transport: str, courier: Courier, *, rooms: bool = True,
+                 people: bool = True) -> None:
+        """`transport` delivers messages the bot starts through `courier`; a transport
+        that reaches only rooms (or only people) says so here."""
+        self._routes[transport] = _Route(courier, rooms, people)
 
-    def reachable(self, transport: str) -> bool:
-        return transport in self._couriers
-
-    def to_room(self, transport: str, room: str, markdown: str) -> bool:
-        """Queue a notice to a room; False when no transport of that name can carry it."""
-        return self._queue(transport, "a room", lambda c: c.to_room(room, markdown))
-
-    def to_user(self, transport: str, user: str, markdown: str) -> bool:
-        """Queue a direct message; False when no transport of that name can carry it."""
-        return self._queue(transport, "a person", lambda c: c.to_user(user, markdown))
-
-    def _queue(self, transport: str, whom: str,
-               delivery: Callable[[Courier], Awaitable[bool]]) -> bool:
-        courier = self._couriers.get(transport)
-        if courier is None:
-            log.warning("outbox: no %s transport to reach %s", transport, whom)
+    def can_reach(self, address: Address) -> bool:
+        """Whether a message the bot starts can be sent to `address` (before promising)."""
+        route = self._routes.get(address.transport)
+        if route is None:
             return False
-        self._spawn(delivery(courier))
+        return route.people if address.person else route.rooms
+
+    def to(self, address: Address, markdown: str) -> bool:
+        """Queue a message; False when no transport can carry it there (nothing queued)."""
+        if not self.can_reach(address):
+            # The transport's name and the kind of place only: never a room or person id.
+            log.warning("outbox: %s cannot deliver a message the bot starts to %s",
+                        address.transport, "a person" if address.person else "a room")
+            return False
+        courier = self._routes[address.transport].courier
+        delivery = (courier.to_user(address.room, markdown) if address.person
+                    else courier.to_room(address.room, markdown))
+        self._spawn(delivery)
         return True
+
+    def members(self, address: Address) -> frozenset[str]:
+        """Who is in a room, as far as its transport can tell (none: an empty set)."""
+        route = self._routes.get(address.transport)
+        if route is None or address.person:
+            return frozenset()
+        return route.courier.members(address.room)
 
     def _spawn(self, delivery: Awaitable[bool]) -> None:
         task: asyncio.Task[bool] = asyncio.ensure_future(delivery)
@@ -66,7 +89,3 @@ class Outbox:
         """Wait for every queued message (shutdown, tests)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    def members(self, transport: str, room: str) -> frozenset[str]:
-        courier = self._couriers.get(transport)
-        return courier.members(room) if courier else frozenset()

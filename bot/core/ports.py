@@ -1,7 +1,7 @@
-"""What a transport may keep, without knowing the store behind it.
-
-The store satisfies these protocols; a transport receives one from the app and never
-imports the store.
+"""What a transport and the core agree on, without knowing each other's insides: the
+handle a transport calls, the state it may keep (the store satisfies the protocol; a
+transport receives it from the app and never imports the store), and the error that
+stops a transport for its operator.
 """
 
 from __future__ import annotations
@@ -13,6 +13,12 @@ from typing import Protocol
 from bot.core.messages import IncomingMessage, Reply
 
 Handle = Callable[[IncomingMessage], Awaitable[Reply | None]]
+
+
+class TransportSetupError(Exception):
+    """A problem with a transport the operator must fix (a wrong password, a token the
+    server refuses): one clear line, no traceback. Transports raise it; the app and the
+    command line catch it here, without knowing which transport it came from."""
 
 
 class TransportState(Protocol):

@@ -14,12 +14,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from bot.core.commands import Command, CommandRouter
+from bot.core.commands import Command
 from bot.core.messages import Lang, Outcome, Reply
 from bot.core.roles import Roles
+from bot.core.router import Router
 from bot.core.texts import t
 from bot.core.turn import Turn
-from bot.features import activity_texts  # noqa: F401  (registers its texts)
 from bot.features.activity_parse import (
     LOG_YEARS,
     MAX_COUNT,
@@ -33,7 +33,7 @@ from bot.features.command_args import read_id, read_period, shown_id
 from bot.features.dates import explain
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.holder import KnowledgeHolder
-from bot.store.base import Store
+from bot.store.ports import ActivityRepo
 from bot.store.records import Activity
 from bot.store.staff import MAX_NOTE
 from bot.text.normalize import fold
@@ -86,6 +86,15 @@ def serves(kb: KnowledgeBase, entry: Activity, lang: Lang, short: bool = False) 
     return text
 
 
+def said_log(turn: Turn) -> str | None:
+    """What follows "Logga trafikkontroll: …" written without a slash: /logga's arguments."""
+    return is_log_command(turn.text)
+
+
+def router(holder: KnowledgeHolder, store: ActivityRepo, roles: Roles) -> Router:
+    return ActivityLog(holder, store, roles).router()
+
+
 def promise_id(kb: KnowledgeBase, parsed: ParsedActivity) -> str | None:
     """What a new or corrected entry is saved with: the promise it serves on its day."""
     found = kb.serves(parsed.kind, parsed.day, parsed.place)
@@ -93,36 +102,25 @@ def promise_id(kb: KnowledgeBase, parsed: ParsedActivity) -> str | None:
 
 
 class ActivityLog:
-    """The commands, and a pipeline step for "Logga trafikkontroll: …" without a slash."""
+    """/logga (also said in words: "Logga trafikkontroll: …"), /ångra, /aktiviteter, /ändra."""
 
-    def __init__(self, holder: KnowledgeHolder, store: Store, commands: CommandRouter,
-                 roles: Roles) -> None:
+    def __init__(self, holder: KnowledgeHolder, store: ActivityRepo, roles: Roles) -> None:
         self.holder = holder
         self.store = store
         self.roles = roles
-        staff = roles.is_staff
-        for name, aliases, run, usage, sv, en in (
-            ("logga", ("log",), self._log, "<aktivitet> [plats] [datum] [text]",
-             "loggar en aktivitet", "logs an activity"),
-            ("ångra", ("undo",), self._undo, "", "tar bort din senaste loggning",
-             "removes your latest entry"),
-            ("aktiviteter", ("activities",), self._list, "[period] [plats]",
-             "listar loggade aktiviteter", "lists logged activities"),
-            ("ändra", ("edit",), self._edit, "<id> <aktivitet> [plats] [datum] [text]",
-             "rättar en loggning", "corrects an entry"),
-        ):
-            commands.add(Command(name=name, aliases=aliases, run=run, check=staff,
-                                 usage=usage, summary={"sv": sv, "en": en}))
 
-    async def __call__(self, turn: Turn) -> Reply | None:
-        if turn.text.startswith("/"):
-            return None  # the command router has it
-        rest = is_log_command(turn.text)
-        if rest is None:
-            return None
-        if not self.roles.is_staff(turn):
-            return Reply(t("not_allowed", turn.lang), Outcome.COMMAND, turn.lang)
-        return await self._log(turn, rest)
+    def router(self) -> Router:
+        staff = self.roles.is_staff
+        return Router("activities", commands=(
+            Command(name="logga", aliases=("log",), run=self._log, check=staff,
+                    usage="<aktivitet> [plats] [datum] [text]", summary="cmd_logga",
+                    phrase=said_log),
+            Command(name="ångra", aliases=("undo",), run=self._undo, check=staff,
+                    summary="cmd_angra"),
+            Command(name="aktiviteter", aliases=("activities",), run=self._list, check=staff,
+                    usage="[period] [plats]", summary="cmd_aktiviteter"),
+            Command(name="ändra", aliases=("edit",), run=self._edit, check=staff,
+                    usage="<id> <aktivitet> [plats] [datum] [text]", summary="cmd_andra")))
 
     def _parse(self, text: str, turn: Turn) -> ParsedActivity | Reply:
         kb = self.holder.kb

@@ -17,18 +17,20 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.dialogues import Dialogues
 from bot.core.messages import Outcome, Reply
-from bot.core.texts import add_texts, t
+from bot.core.router import Router
+from bot.core.texts import t
 from bot.core.turn import Turn
-from bot.features.answer_texts import TEXTS
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.matcher import Band, MatchResult
 from bot.knowledge.when import with_years
 from bot.text.numbers import read_int
 
-add_texts(TEXTS)
-
 Key = tuple[str, str, str]
+# The line that offers a dialogue, by the dialogue a topic offers: (in a private chat, in a
+# shared room where it cannot start). Written out so that a search finds every key.
+OFFERS = {"feedback": ("feedback_offer", "feedback_offer_private"),
+          "booking": ("booking_offer", "booking_offer_private")}
 LOST = "\0lost"  # _picked: a bare number that answers no open question
 START_SCORE = 0.8  # a dialogue starts by itself only on a clear match; else it is offered
 SUGGEST_ONLY_BELOW = 0.45
@@ -65,6 +67,12 @@ def best_part(kb: KnowledgeBase, text: str) -> MatchResult:
                 _RANK[result.band], result.best.score if result.best else 0.0):
             result = candidate
     return result
+
+
+def router(holder: KnowledgeHolder, dialogues: Dialogues | None = None, *,
+           on_unknown: Callable[[Turn], Awaitable[None]] | None = None) -> Router:
+    """Last in the pipeline: it always replies."""
+    return Router("answers", step=Answers(holder, dialogues, on_unknown=on_unknown))
 
 
 class Answers:
@@ -132,9 +140,9 @@ class Answers:
                 turn.msg.conversation):  # not while one is under way or paused
             if turn.msg.is_direct:
                 self.dialogues.offer(offer, turn)
-                text += "\n\n" + t(f"{offer}_offer", turn.lang)
+                text += "\n\n" + t(OFFERS[offer][0], turn.lang)
             else:
-                text += "\n\n" + t(f"{offer}_offer_private", turn.lang)
+                text += "\n\n" + t(OFFERS[offer][1], turn.lang)
         return Reply(text, outcome, turn.lang, topic_id=topic_id)
 
     @staticmethod

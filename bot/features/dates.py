@@ -19,7 +19,6 @@ from typing import Literal
 
 from bot.core.messages import Lang
 from bot.core.texts import t
-from bot.features import date_texts  # noqa: F401  (registers its texts)
 from bot.text.normalize import fold
 
 _fold = lru_cache(maxsize=1024)(fold)

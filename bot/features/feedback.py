@@ -22,28 +22,24 @@ from bot.core.literal import literal
 from bot.core.messages import Lang
 from bot.core.texts import t
 from bot.core.turn import Turn
-from bot.features import feedback_texts  # noqa: F401  (registers its texts)
 from bot.features.feedback_crime import mentions_crime
 from bot.features.place_words import place_words
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.schema import ChoiceItem
 from bot.privacy.redact import redact
-from bot.store.base import MAX_FEEDBACK_TEXT, Feedback, Store
+from bot.store.base import MAX_FEEDBACK_TEXT, Feedback
+from bot.store.ports import FeedbackRepo
 from bot.text.normalize import fold
 from bot.text.numbers import read_int
 
 log = logging.getLogger(__name__)
 MAX_TEXT = MAX_FEEDBACK_TEXT  # what is stored, after redaction, and what may be written
-_KINDS = {"sv": {"personnummer": "personnummer", "telefonnummer": "telefonnummer",
-                 "e-post": "e-postadress", "registreringsnummer": "registreringsnummer",
-                 "adress": "adress", "namn": "namn"},
-          "en": {"personnummer": "personal identity number", "telefonnummer": "phone number",
-                 "e-post": "e-mail address", "registreringsnummer": "number plate",
-                 "adress": "address", "namn": "name"}}
-RATINGS: dict[Lang, list[str]] = {
-    "sv": ["mycket otryggt", "ganska otryggt", "varken eller", "ganska tryggt", "mycket tryggt"],
-    "en": ["very unsafe", "rather unsafe", "neither", "rather safe", "very safe"],
-}
+# The name of each kind of personal data redaction removes, by its kind: catalogue keys.
+_KINDS = {"personnummer": "fb_kind_personnummer", "telefonnummer": "fb_kind_telefonnummer",
+          "e-post": "fb_kind_email", "registreringsnummer": "fb_kind_registreringsnummer",
+          "adress": "fb_kind_adress", "namn": "fb_kind_namn"}
+# The rating scale, 1 to 5: catalogue keys.
+RATINGS = ("fb_rating_1", "fb_rating_2", "fb_rating_3", "fb_rating_4", "fb_rating_5")
 
 
 class FloodGuard:
@@ -85,7 +81,7 @@ class FeedbackForm(Form):
     key = "feedback"
     name = "Feedback"
 
-    def __init__(self, holder: KnowledgeHolder, store: Store,
+    def __init__(self, holder: KnowledgeHolder, store: FeedbackRepo,
                  settings: FeedbackSettings) -> None:
         self.holder = holder
         self.store = store
@@ -101,8 +97,7 @@ class FeedbackForm(Form):
         choices = self.holder.kb.data.feedback
         assert choices is not None  # refuse() said so already
         q = _question
-        ratings = tuple(Choice(str(n), {"sv": RATINGS["sv"][n - 1], "en": RATINGS["en"][n - 1]})
-                        for n in range(1, 6))
+        ratings = tuple(Choice(str(n), _question(key)) for n, key in enumerate(RATINGS, 1))
         return (Step("category", q("fb_category"), _choices(choices.categories)),
                 Step("area", q("fb_area"), _choices(choices.areas)),
                 Step("text", q("fb_text"), max_chars=MAX_TEXT, incident=True),
@@ -126,7 +121,8 @@ class FeedbackForm(Form):
             raise NotAccepted(t("fb_unreadable", lang)) from None
         notes = []
         if result.found:
-            kinds = ", ".join(_KINDS[lang].get(kind, kind) for kind in result.found)
+            kinds = ", ".join(t(_KINDS[kind], lang) if kind in _KINDS else kind
+                              for kind in result.found)
             notes.append(t("fb_redacted", lang, kinds=kinds))
         kept = _fit(result.text, MAX_TEXT)
         if kept != result.text:  # the markers made it longer than what can be stored
@@ -143,7 +139,7 @@ class FeedbackForm(Form):
         choices = self.holder.kb.data.feedback
         assert choices is not None
         rating = data.get("rating")
-        shown = (f"{rating} – {RATINGS[lang][int(rating) - 1]}" if rating
+        shown = (f"{rating} – {t(RATINGS[int(rating) - 1], lang)}" if rating
                  else t("fb_no_rating", lang))
         quoted = "\n".join(f"> {literal(line)}" if line.strip() else ">"
                            for line in data["text"].splitlines())

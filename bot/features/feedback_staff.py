@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from bot.core.commands import Command, CommandRouter
+from bot.core.commands import Command
 from bot.core.dialogues import Dialogues
 from bot.core.literal import literal
 from bot.core.messages import Lang, Outcome, Reply
 from bot.core.roles import Roles
+from bot.core.router import Router
 from bot.core.texts import t
 from bot.core.turn import Turn
-from bot.features import feedback_texts  # noqa: F401  (registers its texts)
 from bot.features.command_args import read_period
 from bot.features.feedback import FeedbackForm
 from bot.features.place_words import place_words
@@ -79,24 +79,16 @@ def shown(text: str, keep: frozenset[str] = frozenset()) -> str:
 
 
 class FeedbackCommands:
-    def __init__(self, form: FeedbackForm, dialogues: Dialogues, commands: CommandRouter,
-                 roles: Roles) -> None:
+    """/tyck starts the feedback dialogue; /synpunkter gives staff the summary."""
+
+    def __init__(self, form: FeedbackForm, dialogues: Dialogues) -> None:
         self.form = form
         self.dialogues = dialogues
-        dialogues.register(form)
-        commands.add(Command(
-            name="tyck", aliases=("synpunkt", "feedback"), run=self._start,
-            summary={"sv": "lämna en anonym synpunkt om tryggheten",
-                     "en": "give anonymous feedback on safety"}))
-        commands.add(Command(
-            name="synpunkter", run=self._summary, check=roles.is_staff, usage="[period]",
-            summary={"sv": "sammanställning av synpunkterna (personal)",
-                     "en": "summary of the feedback (staff)"}))
 
-    async def _start(self, turn: Turn, args: str) -> Reply:
+    async def start(self, turn: Turn, args: str) -> Reply:
         return await self.dialogues.start(self.form.key, turn)
 
-    async def _summary(self, turn: Turn, args: str) -> Reply:
+    async def summary(self, turn: Turn, args: str) -> Reply:
         period = read_period(turn, args)
         if isinstance(period, Reply):
             return period
@@ -108,3 +100,13 @@ class FeedbackCommands:
                          choices.areas if choices else (),
                          place_words(self.form.holder.kb))
         return Reply(text, Outcome.COMMAND, turn.lang)
+
+
+def router(form: FeedbackForm, dialogues: Dialogues, roles: Roles) -> Router:
+    """The feedback form, /tyck for everyone, /synpunkter for staff."""
+    feedback = FeedbackCommands(form, dialogues)
+    return Router("feedback", forms=(form,), commands=(
+        Command(name="tyck", aliases=("synpunkt", "feedback"), run=feedback.start,
+                summary="cmd_tyck"),
+        Command(name="synpunkter", run=feedback.summary, check=roles.is_staff,
+                usage="[period]", summary="cmd_synpunkter")))

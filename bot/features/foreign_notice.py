@@ -6,13 +6,19 @@ Finnish question with a list of unrelated suggestions."""
 from __future__ import annotations
 
 from bot.core.messages import Outcome, Reply
-from bot.core.texts import add_texts, t
+from bot.core.router import Router
+from bot.core.texts import notices, t
 from bot.core.turn import Turn
-from bot.features.foreign_texts import NOTICE, TEXTS
 from bot.knowledge.holder import KnowledgeHolder
 from bot.text import foreign
 
-add_texts(TEXTS)
+# One fixed sentence for each language whose wording we are sure of (bot/i18n/notices.yaml);
+# any other language gets the Swedish and English `foreign_notice` alone.
+NOTICE = notices()
+
+
+def router(holder: KnowledgeHolder) -> Router:
+    return Router("foreign_notice", step=ForeignNotice(holder))
 
 
 class ForeignNotice:
@@ -24,10 +30,10 @@ class ForeignNotice:
         if turn.msg.lang is not None:  # the person or the transport chose a language
             return None
         analyser = self.holder.kb.analyser
-        code = foreign.identify(turn.text, analyser.stopwords, analyser.known_words)
+        code = foreign.identify(turn.text, analyser.stopwords, analyser.known_words,
+                                words=turn.words)
         if code is None:
             return None
         lines = [NOTICE[code]] if code in NOTICE else []
         lines += [t("foreign_notice", "sv"), t("foreign_notice", "en")]
-        return Reply("\n\n".join(lines), Outcome.FOREIGN, turn.lang,
-                     extra={"language": code})
+        return Reply("\n\n".join(lines), Outcome.FOREIGN, turn.lang)

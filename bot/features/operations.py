@@ -7,36 +7,23 @@ import asyncio
 import datetime as dt
 import logging
 
-from bot.core.commands import Command, CommandRouter
+from bot.core.commands import Command
 from bot.core.literal import literal
 from bot.core.messages import Outcome, Reply
 from bot.core.roles import Roles
-from bot.core.texts import add_texts, t
+from bot.core.router import Router
+from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.features.command_args import read_period
 from bot.features.place_words import place_words
 from bot.knowledge.holder import KnowledgeHolder
 from bot.privacy.redact import redact
-from bot.store.base import Store
+from bot.store.ports import UnansweredRepo
 from bot.text.normalize import fold
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 300
 TOP = 20
-
-add_texts({
-    "ops_reloaded": {"sv": "Kunskapsbasen är omladdad: {n} ämnen, självtestet gick igenom.",
-                     "en": "The knowledge base is reloaded: {n} topics, the self-test passed."},
-    "ops_reload_failed": {
-        "sv": "Kunskapsbasen laddades inte om; den gamla gäller. Problem:",
-        "en": "The knowledge base was not reloaded; the old one stays. Problems:",
-    },
-    "ops_reload_how": {"sv": "Skriv /ladda om", "en": "Type /reload"},
-    "ops_unanswered_head": {"sv": "**Obesvarade frågor {start} – {end}** (oftast först):",
-                            "en": "**Unanswered questions {start} – {end}** (most asked first):"},
-    "ops_unanswered_none": {"sv": "Inga obesvarade frågor under perioden.",
-                            "en": "No unanswered questions in the period."},
-})
 
 
 def normalised(text: str, keep: frozenset[str] = frozenset()) -> str:
@@ -46,19 +33,19 @@ def normalised(text: str, keep: frozenset[str] = frozenset()) -> str:
 
 
 class Operations:
-    def __init__(self, holder: KnowledgeHolder, store: Store, commands: CommandRouter,
-                 roles: Roles) -> None:
+    def __init__(self, holder: KnowledgeHolder, store: UnansweredRepo) -> None:
         self.holder = holder
         self.store = store
         self._pending: set[asyncio.Task[None]] = set()
-        commands.add(Command(name="ladda", aliases=("reload",), run=self._reload,
-                             check=roles.is_admin, usage="om",
-                             summary={"sv": "laddar om kunskapsbasen (admin)",
-                                      "en": "reloads the knowledge base (admin)"}))
-        commands.add(Command(name="obesvarade", aliases=("unanswered",), run=self._list,
-                             check=roles.is_staff, usage="[period]",
-                             summary={"sv": "frågor jag inte kunde svara på",
-                                      "en": "questions I could not answer"}))
+
+    def router(self, roles: Roles) -> Router:
+        """/ladda om for admins, /obesvarade for staff; counts still being written are
+        awaited at shutdown. `count_unanswered` is given to the answers."""
+        return Router("operations", closers=(self.settle,), commands=(
+            Command(name="ladda", aliases=("reload",), run=self._reload, check=roles.is_admin,
+                    usage="om", summary="cmd_ladda"),
+            Command(name="obesvarade", aliases=("unanswered",), run=self._list,
+                    check=roles.is_staff, usage="[period]", summary="cmd_obesvarade")))
 
     def reload(self) -> list[str]:
         problems = self.holder.reload()

@@ -20,11 +20,15 @@ import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
+from jinja2 import TemplateError, TemplateSyntaxError
+
 from bot.core.clock import TZ
-from bot.features.report_html import num, render_html
-from bot.features.report_texts import TEXTS
+from bot.features.report_html import render_html
+from bot.features.report_labels import label_texts, responsible_label, state_label
+from bot.features.report_model import Breakdown, Report, Section, num
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.render import Status, day, status
 from bot.knowledge.schema import ChoiceItem, Lang, Period
@@ -39,7 +43,6 @@ OTHER = "(övrigt)"
 SESSION_COLUMNS = ("requested", "confirmed", "declined", "done", "open")
 
 
-
 @dataclass
 class Tally:
     """The activities of one promise (or of "Övrigt"), grouped in a single pass."""
@@ -50,56 +53,6 @@ class Tally:
     months: Counter[str] = field(default_factory=Counter)
     kinds: Counter[str] = field(default_factory=Counter)
     month_units: dict[str, Counter[str]] = field(default_factory=dict)  # for the CSV
-
-
-@dataclass(frozen=True)
-class Section:
-    """One promise's part of the report, with every label already in the report's language."""
-
-    key: str  # the promise id, or OTHER
-    heading: str
-    short: str  # the start of the text, for the summary table
-    text: str
-    period_id: str  # "" for OTHER
-    period_label: str  # "2021–2022"
-    period: str  # "2021–2022 (1 januari 2021 – 31 december 2022)"
-    state: str  # "avslutad 31 december 2022"
-    status: Status | None
-    responsible: str
-    n: int
-    places: list[tuple[str, int]]
-    units: list[tuple[str, int]]
-    kinds: list[tuple[str, int]]
-    months: list[tuple[str, int]]  # every month of the report, 0 included
-    month_units: dict[str, list[tuple[str, int]]]  # only months with counts
-
-    def sums(self, none: str, lang: Lang) -> str:
-        return ", ".join(f"{num(n, lang)} {unit}" for unit, n in self.units) or none
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    """A count table: sessions or feedback by one dimension, and the total."""
-
-    group: str  # "audience", "topic", "category", "area" (the CSV's group column)
-    title: str
-    columns: tuple[str, ...]  # ids of the value columns (CSV); labels are in `head`
-    head: list[str]
-    rows: list[tuple[str, str, list[str]]]  # (id, label, values)
-    total: list[str]  # the same for every dimension of a section
-
-
-@dataclass(frozen=True)
-class Report:
-    lang: Lang
-    texts: dict[str, str]
-    title: str
-    period: str
-    made: str
-    periods: list[tuple[str, str]]  # (period label, status text) of overlapping periods
-    sections: list[Section]
-    sessions: list[Breakdown]
-    feedback: list[Breakdown]
 
 
 def month_keys(start: dt.date, end: dt.date) -> list[str]:
@@ -115,7 +68,7 @@ def month_keys(start: dt.date, end: dt.date) -> list[str]:
 def status_text(period: Period, today: dt.date, lang: Lang) -> str:
     state = status(period, today)
     when = period.start if state is Status.UPCOMING else period.end
-    return TEXTS[lang][state.value].format(d=day(when, lang))
+    return state_label(state, day(when, lang), lang)
 
 
 def ranked(counts: Counter[str]) -> list[tuple[str, int]]:
@@ -158,7 +111,7 @@ def _tally(activities: Iterable[Activity], start: dt.date, end: dt.date,
 
 def _sections(kb: KnowledgeBase, start: dt.date, end: dt.date, today: dt.date, lang: Lang,
               tallies: dict[str, Tally], months: list[str]) -> list[Section]:
-    tx = TEXTS[lang]
+    tx = label_texts(lang)
     kinds = {a.id: a.label.get(lang) for a in kb.data.activities}
     sections = []
 
@@ -186,7 +139,7 @@ def _sections(kb: KnowledgeBase, start: dt.date, end: dt.date, today: dt.date, l
             # period it was done in, so no work is left out.
             if not overlaps and promise.id not in tallies:
                 continue
-            who = f" {tx['and']} ".join(tx[f"who_{r}"] for r in promise.responsible)
+            who = responsible_label(promise.responsible, lang)
             heading = tx["heading"].format(label=period.label, i=i, n=len(period.promises))
             text = promise.text.get(lang)
             sections.append(section(promise.id, heading, shorten(text), text, period, who))
@@ -212,7 +165,7 @@ def _order(labels: dict[str, str], counted: Iterable[str]) -> list[str]:
 
 def _sessions(requests: Sequence[SessionRequest], start: dt.date, end: dt.date,
               kb: KnowledgeBase, lang: Lang) -> list[Breakdown]:
-    tx = TEXTS[lang]
+    tx = label_texts(lang)
     by: dict[str, dict[str, Counter[str]]] = {"audience": {}, "topic": {}}
     total: Counter[str] = Counter()
     for r in requests:
@@ -242,7 +195,7 @@ def _sessions(requests: Sequence[SessionRequest], start: dt.date, end: dt.date,
 
 def _feedback(feedback: Sequence[Feedback], start: dt.date, end: dt.date, kb: KnowledgeBase,
               lang: Lang) -> list[Breakdown]:
-    tx = TEXTS[lang]
+    tx = label_texts(lang)
     counts: dict[str, Counter[str]] = {"category": Counter(), "area": Counter()}
     n = 0
     for f in feedback:  # only the category and area are read: never the text
@@ -269,7 +222,7 @@ def collect(kb: KnowledgeBase, start: dt.date, end: dt.date,
             activities: Sequence[Activity], requests: Sequence[SessionRequest],
             feedback: Sequence[Feedback], lang: Lang, today: dt.date) -> Report:
     """Everything the report shows, grouped and labelled, independent of the format."""
-    tx = TEXTS[lang]
+    tx = label_texts(lang)
     months = month_keys(start, end)
     tallies = _tally(activities, start, end, kb)
     return Report(
@@ -377,17 +330,34 @@ def render_csv(rep: Report) -> str:
 
 def build_report(kb: KnowledgeBase, start: dt.date, end: dt.date,
                  activities: Sequence[Activity], requests: Sequence[SessionRequest],
-                 feedback: Sequence[Feedback], fmt: Format, lang: Lang = "sv",
-                 today: dt.date | None = None) -> str:
-    """The follow-up report for [start, end] as Markdown, HTML or CSV (see the module)."""
+                 feedback: Sequence[Feedback], fmt: Format, lang: Lang, today: dt.date, *,
+                 template_dir: Path | None = None) -> str:
+    """The follow-up report for [start, end] as Markdown, HTML or CSV (see the module).
+
+    `today` is the injected clock's date (a period's state is told as of it);
+    `template_dir` may hold a municipality's own HTML page (see report_html)."""
     if end < start:
         raise ValueError(f"the report period ends ({end}) before it starts ({start})")
     if fmt not in ("md", "html", "csv"):
         raise ValueError(f"unknown report format {fmt!r}; use md, html or csv")
-    rep = collect(kb, start, end, activities, requests, feedback, lang,
-                  today or dt.datetime.now(TZ).date())
+    rep = collect(kb, start, end, activities, requests, feedback, lang, today)
     if fmt == "md":
         return render_md(rep)
     if fmt == "csv":
         return render_csv(rep)
-    return render_html(rep)
+    return render_html(rep, template_dir)
+
+
+def page_problems(kb: KnowledgeBase, template_dir: Path | None, today: dt.date) -> list[str]:
+    """What is wrong with a municipality's own report page (`check`): the page is rendered
+    once, empty, so that a typo in it fails there and not when a report is asked for."""
+    if template_dir is None:
+        return []
+    try:
+        build_report(kb, today, today, [], [], [], "html", "sv", today,
+                     template_dir=template_dir)
+    except TemplateError as exc:
+        where = (f"{exc.filename}:{exc.lineno}" if isinstance(exc, TemplateSyntaxError)
+                 else str(template_dir))
+        return [f"{where}: {exc.message or type(exc).__name__}"]
+    return []

@@ -8,7 +8,7 @@ import datetime as dt
 import logging
 
 from bot.core.clock import Clock, today
-from bot.store.base import Store
+from bot.store.ports import RetentionRepo
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def cutoff(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-async def purge(store: Store, clock: Clock, months: int) -> int:
+async def purge(store: RetentionRepo, clock: Clock, months: int) -> int:
     """Feedback, and the counts of unanswered questions, older than `months`."""
     before = cutoff(today(clock), months)
     removed = await store.purge_feedback(before)
@@ -36,7 +36,8 @@ async def purge(store: Store, clock: Clock, months: int) -> int:
     return removed
 
 
-async def purge_daily(store: Store, clock: Clock, months: int, stopping: asyncio.Event) -> None:
+async def purge_daily(store: RetentionRepo, clock: Clock, months: int,
+                      stopping: asyncio.Event) -> None:
     """Purge now and then once a day until `stopping` is set."""
     while not stopping.is_set():
         try:

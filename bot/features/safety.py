@@ -25,15 +25,26 @@ from typing import Literal
 
 from bot.core.dialogues import CANCEL, REPLY_WORDS
 from bot.core.messages import Lang, Outcome, Reply
+from bot.core.router import Router
 from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.features import safety_patterns as P
 from bot.features.safety_model import SafetyModel, Scores, features
 from bot.features.safety_rules import Signals, harmed, prepare, scan, who
-from bot.features.safety_texts import GUIDES, SUPPORT_LINES
-from bot.text.normalize import fold
 
 Key = tuple[str, str, str]
+# The support lines, in the order they are shown, by the reason that calls for them.
+SUPPORT_LINES = (("suicide", "safety_line_suicide"), ("domestic", "safety_line_domestic"),
+                 ("child", "safety_line_child"))
+# The guidance after an emergency, by the reason that comes first in this order.
+GUIDES = (
+    ("suicide", "safety_guide_suicide"), ("medical", "safety_guide_medical"),
+    ("fire", "safety_guide_fire"), ("missing", "safety_guide_missing"),
+    ("accident", "safety_guide_accident"), ("traffic", "safety_guide_traffic"),
+    ("weapon", "safety_guide_violence"), ("violence", "safety_guide_violence"),
+    ("threat", "safety_guide_violence"), ("break_in", "safety_guide_violence"),
+    ("domestic", "safety_guide_violence"),
+)
 # A crisis unfolds over minutes: help in the inland can take half an hour to arrive, and
 # "he's not moving" or "what do I do?" may come long after the first message. Each message
 # in the crisis starts the window again, so only a quiet half hour ends it.
@@ -57,9 +68,18 @@ def default_model() -> SafetyModel:
     return SafetyModel.load()
 
 
-def detect(text: str, model: SafetyModel | None = None) -> SafetyAlert | None:
-    """An alert if `text` describes acute danger, might, or is a crime to report."""
-    folded = prepare(text)
+def takes(text: str) -> bool:
+    """Whether the safety check answers `text` itself (112, a police report), so that it
+    never reaches the matcher: the knowledge base's self-test screens examples with it."""
+    alert = detect(text)
+    return alert is not None and alert.kind != "unsure"
+
+
+def detect(text: str, model: SafetyModel | None = None, *,
+           folded: str | None = None) -> SafetyAlert | None:
+    """An alert if `text` describes acute danger, might, or is a crime to report.
+    `folded`: `fold(text)` when the caller has it (a turn's), so as not to fold again."""
+    folded = prepare(text, folded)
     if not folded:
         return None
     model = model or default_model()
@@ -160,11 +180,16 @@ class SafetyCheck:
         # every conversation key.
         self._crises: OrderedDict[Key, tuple[tuple[str, ...], dt.datetime]] = OrderedDict()
 
+    def router(self) -> Router:
+        """First in the pipeline, and the one step that also reads group messages not meant
+        for the bot (a cry for help gets 112 wherever it is written)."""
+        return Router("safety", step=self, unaddressed=self)
+
     async def __call__(self, turn: Turn) -> Reply | None:
-        alert = detect(turn.text, self.model)
+        alert = detect(turn.text, self.model, folded=turn.folded)
         key = turn.msg.conversation
         crisis = self._crisis(key, turn.now)
-        plain = fold(turn.text)
+        plain = turn.folded
         if alert is not None and alert.kind == "emergency":
             reasons = self._remember(key, alert.reasons, turn.now)
             if crisis is None:  # the first word of it: short, 112 first

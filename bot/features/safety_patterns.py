@@ -20,6 +20,9 @@ _PARTS = {
     r"|pojke|flicka|unge|guy|woman|girl|boy|kid))",
     "<weapon>": r"(?:kniv|kniven|knivar|pistol|pistolen|vapen|vapnet|gevar|gevaret|bossa|bossan"
     r"|hagelbossa|yxa|yxan|machete|slagtra|basebollstra|gun|knife|rifle|shotgun|axe|weapon)",
+    # What a school or a youth centre signs up for or asks the police and the municipality for.
+    "<signup>": r"(?:informationsinsats|forelasning|besok|temadag|bokning|kurs|utbildning|traff"
+    r"|mote|foraldramote|informationskvall|info)\w*",
 }
 _PART = re.compile("|".join(_PARTS))
 
@@ -49,6 +52,8 @@ SUICIDE = _rx(r"""
     ingen (?:skulle|kommer att) (?:bry sig|sakna mig) om jag (?:var borta|dog|forsvann)
     (?:nobody|no one|noone) (?:would|will) (?:care|miss me|notice) if i (?:was|were|am)
     & (?:gone|dead)
+    (?:battre|better)(?: \w+){0,6} (?:when|if|om|nar) (?:i m|im|i am|i was|i were|jag ar|jag var)
+    & (?:gone|dead|dod|borta(?! pa| hos| over| i ))|better (?:off )?without me
 """)
 
 # Present-tense signals of acute danger, by reason.
@@ -264,9 +269,11 @@ HARMED = _rx(r"""
     hit me|abus\w*
 """)
 
-# A wish to report or tip, or a crime that is over. "Anmäla sig till" is signing up.
+# A wish to report or tip, or a crime that is over. "Anmäla sig till" is signing up, and so
+# is "min anmälan om en föreläsning" (a teacher's request for an information session).
 REPORT = _rx(r"""
     (?:polis|brotts)?anmal(?!ningsplikt)\w*(?!(?: \w+){0,3} till (?!polis|snut))
+    &(?!(?: \w+){0,3} (?:om|for|pa|till) (?:en |ett |var |vart |er )?<signup>)
     file a (?:police )?report|make a (?:police )?report|police report|report to the police
     report (?:a|an|the|this|my) (?:\w+ )?(?:crime|theft|burglary|break in|assault|robbery|fraud|scam
     &|dealer|drug dealer|stolen)

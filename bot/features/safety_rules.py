@@ -39,9 +39,13 @@ class Signals:
 _EMOJI = str.maketrans({emoji: f" {word} " for emoji, word in P.EMOJI_WORDS.items()})
 
 
-def prepare(text: str) -> str:
-    """The folded text the safety check reads: `fold`, with emergency emojis as words."""
-    return fold(text.translate(_EMOJI))
+def prepare(text: str, folded: str | None = None) -> str:
+    """The folded text the safety check reads: `fold`, with emergency emojis as words.
+    `folded`: `fold(text)` when the caller has it (a turn's), used when there is no emoji."""
+    spelt = text.translate(_EMOJI)
+    if folded is not None and spelt == text:
+        return folded
+    return fold(spelt)
 
 
 def scan(t: str) -> Signals:

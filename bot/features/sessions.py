@@ -1,28 +1,34 @@
 """Information-session requests: teachers ask with /boka (or in words); staff answer.
 
 The request is not anonymous: it keeps the requester's id on its transport so that the
-answer reaches them by direct message. Staff get a notice in the staff room.
+answer reaches them by direct message where that transport can send one, and so that
+/mina shows them their own requests and staff's answers on every transport (the Teams
+outgoing webhook can only answer the message it was sent: there the requester is told
+so, never promised an answer "here"). Staff get a notice in the staff room.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.commands import Command, CommandRouter
+from bot.core.address import Address
+from bot.core.clock import TZ
+from bot.core.commands import Command
 from bot.core.dialogues import Choice, Dialogues, Form, NotAccepted, Step
 from bot.core.literal import literal
 from bot.core.messages import Lang, Outcome, Reply
 from bot.core.outbox import Outbox
 from bot.core.roles import Roles
+from bot.core.router import Router
 from bot.core.texts import t
 from bot.core.turn import Turn
-from bot.features import session_texts  # noqa: F401  (registers its texts)
 from bot.features.command_args import read_id, shown_id
 from bot.features.dates import DateProblem, coming_time, explain
 from bot.knowledge.holder import KnowledgeHolder
-from bot.store.base import Store
+from bot.store.ports import SessionRepo
 from bot.store.records import Activity, SessionRequest
 from bot.text.numbers import ascii_digits
 
@@ -31,6 +37,15 @@ CONFIRM_YEARS = 2  # a session confirmed further ahead than this has a typo in i
 MAX_PEOPLE = 10_000  # an information session; a larger number is a slip of the keyboard
 _NUMBER = re.compile(r"\d+(?: \d{3})*")  # "25", "1 000" (after ascii_digits: NFKC spaces)
 _RANGE = re.compile(r"\s*(?:-|–|—|till|to|à)\s*")  # "20-25", "20 till 25"
+# A request's status in words, by the status stored: catalogue keys written out in full.
+STATUS_TEXT = {"open": "bk_status_open", "confirmed": "bk_status_confirmed",
+               "declined": "bk_status_declined", "done": "bk_status_done"}
+# The last question, by where a skipped answer leaves the reply: here in the chat, or (the
+# requester's transport cannot send a message the bot starts) behind /mina. The step's
+# name keeps that in the answers, which is all the summary sees.
+CONTACT, CONTACT_LATER = "contact", "contact_later"
+MINE_DAYS = 365  # /mina looks this far back
+MINE_MOST = 10  # /mina shows this many requests, newest first, and counts the rest
 
 
 def _q(key: str) -> dict[Lang, str]:
@@ -41,8 +56,8 @@ class BookingForm(Form):
     key = "booking"
     name = "Booking"
 
-    def __init__(self, holder: KnowledgeHolder, store: Store, outbox: Outbox,
-                 staff_room: str | None) -> None:
+    def __init__(self, holder: KnowledgeHolder, store: SessionRepo, outbox: Outbox,
+                 staff_room: Address | None) -> None:
         self.holder = holder
         self.store = store
         self.outbox = outbox
@@ -64,10 +79,18 @@ class BookingForm(Form):
                 Step("topic", _q("bk_topic"), choices(booking.topics)),
                 Step("size", _q("bk_size"), optional=True, max_chars=50),
                 Step("wished", _q("bk_wished"), max_chars=300),
-                Step("contact", _q("bk_contact"), optional=True, max_chars=300))
+                Step(CONTACT, _q("bk_contact"), optional=True, max_chars=300)
+                if self.reaches(turn.msg.transport, turn.msg.sender) else
+                Step(CONTACT_LATER, _q("bk_contact_later"), optional=True, max_chars=300))
+
+    def reaches(self, transport: str, person: str) -> bool:
+        """Whether an answer can be sent to the person later, or only read with /mina."""
+        return self.outbox.can_reach(Address.person_on(transport, person))
 
     def intro(self, turn: Turn) -> str:
-        return t("bk_intro", turn.lang)
+        if self.reaches(turn.msg.transport, turn.msg.sender):
+            return t("bk_intro", turn.lang)
+        return t("bk_intro_later", turn.lang)
 
     def title(self, lang: Lang) -> str:
         return t("bk_title", lang)
@@ -93,7 +116,8 @@ class BookingForm(Form):
         return " · ".join(parts)
 
     def summary(self, data: dict[str, Any], lang: Lang) -> str:
-        contact = literal(data.get("contact") or "", one_line=True) or t("bk_here", lang)
+        here = t("bk_here_later" if CONTACT_LATER in data else "bk_here", lang)
+        contact = literal(_contact(data) or "", one_line=True) or here
         request = self._request(data, "", "", lang)
         return f"{t('bk_summary', lang)}\n{self.line(request, lang)}\n" + \
             t("bk_reach", lang, contact=contact)
@@ -103,16 +127,23 @@ class BookingForm(Form):
                  ) -> SessionRequest:
         return SessionRequest(organisation=data["organisation"], audience=data["audience"],
                               topic=data["topic"], size=data.get("size"),
-                              wished=data["wished"], contact=data.get("contact") or "chat",
+                              wished=data["wished"], contact=_contact(data) or "chat",
                               requester=sender, transport=transport, lang=lang)
 
     async def finish(self, data: dict[str, Any], turn: Turn) -> str:
         request = self._request(data, turn.msg.sender, turn.msg.transport, turn.lang)
         request_id = await self.store.add_request(request)
-        if self.staff_room:
-            self.outbox.to_room("matrix", self.staff_room, t(
+        if self.staff_room is not None:
+            self.outbox.to(self.staff_room, t(
                 "bk_notice", "sv", id=request_id, line=self.line(request, "sv")))
-        return t("bk_sent", turn.lang, id=request_id)
+        if self.reaches(turn.msg.transport, turn.msg.sender):
+            return t("bk_sent", turn.lang, id=request_id)
+        return t("bk_sent_later", turn.lang, id=request_id)
+
+
+def _contact(data: dict[str, Any]) -> str | None:
+    """How the requester asked to be reached, whichever contact question they were asked."""
+    return data.get(CONTACT) or data.get(CONTACT_LATER)
 
 
 def read_size(text: str, lang: Lang) -> int:
@@ -134,36 +165,87 @@ def read_size(text: str, lang: Lang) -> int:
     return size
 
 
-class SessionRequests:
-    """/boka for everyone; /förfrågningar, /bekräfta, /avböj, /genomförd for staff."""
+def _shown_time(when: dt.datetime | None) -> str:
+    """A confirmed time as a date (and the time of day, when one was given)."""
+    if when is None:
+        return ""
+    local = when.astimezone(TZ)
+    return f"{local:%Y-%m-%d}" if (local.hour, local.minute) == (0, 0) else \
+        f"{local:%Y-%m-%d %H:%M}"
 
-    def __init__(self, form: BookingForm, dialogues: Dialogues, commands: CommandRouter,
-                 roles: Roles) -> None:
+
+async def mine_lines(form: BookingForm, turn: Turn) -> list[str]:
+    """What /mina lists under its head: the sender's own requests of the last year, by
+    their id on the transport they write from, newest first, and a line counting older
+    ones; [] when there are none. Also the answer to "har ni fått min förfrågan?"."""
+    since = (turn.now - dt.timedelta(days=MINE_DAYS)).astimezone(dt.UTC).date()
+    mine, total = await form.store.requests_of(turn.msg.transport, turn.msg.sender, since,
+                                               MINE_MOST)
+    lines = [_mine_line(form, r, turn.lang) for r in mine]
+    if mine and total > len(mine):
+        lines.append(t("bk_mine_more", turn.lang, n=total - len(mine)))
+    return lines
+
+
+def _mine_line(form: BookingForm, request: SessionRequest, lang: Lang) -> str:
+    # Staff's words are shown as typed (literal), as in the answer by direct message;
+    # the time as the date it was read as, since "imorgon 14:00" is read days later.
+    more = []
+    when = _shown_time(request.scheduled)
+    if when:
+        more.append(t("bk_mine_time", lang, time=when))
+    answer = literal(request.answer, one_line=True)
+    if answer and answer != when:
+        more.append(t("bk_mine_answer", lang, answer=answer))
+    return t("bk_mine_item", lang, id=request.id, line=form.line(request, lang),
+             status=t(STATUS_TEXT[request.status], lang),
+             more="".join(f" · {part}" for part in more))
+
+
+def router(form: BookingForm, dialogues: Dialogues, roles: Roles) -> Router:
+    """The booking form, /boka for everyone, the answers for staff."""
+    return SessionRequests(form, dialogues, roles).router()
+
+
+class SessionRequests:
+    """/boka and /mina for everyone; /förfrågningar, /bekräfta, /avböj, /genomförd for
+    staff."""
+
+    def __init__(self, form: BookingForm, dialogues: Dialogues, roles: Roles) -> None:
         self.form = form
         self.dialogues = dialogues
-        dialogues.register(form)
-        commands.add(Command(name="boka", aliases=("book",), run=self._start,
-                             summary={"sv": "beställ en informationsinsats (skola, fritids)",
-                                      "en": "request an information session (schools)"}))
-        staff = roles.is_staff
-        for name, aliases, run, usage, sv, en in (
-            ("förfrågningar", ("requests",), self._list, "[alla]",
-             "visar öppna förfrågningar", "shows open requests"),
-            ("bekräfta", ("confirm",), self._confirm, "<id> <datum och tid>",
-             "bekräftar en förfrågan", "confirms a request"),
-            ("avböj", ("decline",), self._decline, "<id> <skäl>",
-             "avböjer en förfrågan", "declines a request"),
-            ("genomförd", ("done",), self._done, "<id>",
-             "markerar en insats som genomförd", "marks a session as held"),
-        ):
-            commands.add(Command(name=name, aliases=aliases, run=run, check=staff,
-                                 usage=usage, summary={"sv": sv, "en": en}))
+        self.roles = roles
+
+    def router(self) -> Router:
+        staff = self.roles.is_staff
+        return Router("sessions", forms=(self.form,), commands=(
+            Command(name="boka", aliases=("book",), run=self._start, summary="cmd_boka"),
+            Command(name="mina", aliases=("my",), run=self._mine, summary="cmd_mina"),
+            Command(name="förfrågningar", aliases=("requests",), run=self._list,
+                    check=staff, usage="[alla]", summary="cmd_forfragningar"),
+            Command(name="bekräfta", aliases=("confirm",), run=self._confirm, check=staff,
+                    usage="<id> <datum och tid>", summary="cmd_bekrafta"),
+            Command(name="avböj", aliases=("decline",), run=self._decline, check=staff,
+                    usage="<id> <skäl>", summary="cmd_avboj"),
+            Command(name="genomförd", aliases=("done",), run=self._done, check=staff,
+                    usage="<id>", summary="cmd_genomford")))
 
     async def _start(self, turn: Turn, args: str) -> Reply:
         return await self.dialogues.start(self.form.key, turn)
 
     def _reply(self, turn: Turn, key: str, **values: object) -> Reply:
         return Reply(t(key, turn.lang, **values), Outcome.COMMAND, turn.lang)
+
+    async def _mine(self, turn: Turn, args: str) -> Reply:
+        """The sender's own requests, by their id on the transport they write from, newest
+        first: never anyone else's, and only in a private conversation."""
+        if not turn.msg.is_direct:
+            return self._reply(turn, "bk_mine_private")
+        lines = await mine_lines(self.form, turn)
+        if not lines:
+            return self._reply(turn, "bk_mine_none")
+        return Reply("\n".join([t("bk_mine_head", turn.lang), *lines]), Outcome.COMMAND,
+                     turn.lang)
 
     async def _list(self, turn: Turn, args: str) -> Reply:
         every = args.strip().lower() in ("alla", "all")
@@ -172,7 +254,7 @@ class SessionRequests:
             return self._reply(turn, "bk_none")
         lines = [t("bk_list_head", turn.lang, n=len(requests))]
         for r in requests:
-            status = "" if r.status == "open" else f" ({t('bk_status_' + r.status, turn.lang)})"
+            status = "" if r.status == "open" else f" ({t(STATUS_TEXT[r.status], turn.lang)})"
             lines.append(f"- #{r.id} {self.form.line(r, turn.lang)}{status}")
         return Reply("\n".join(lines), Outcome.COMMAND, turn.lang)
 
@@ -187,13 +269,28 @@ class SessionRequests:
             return self._reply(turn, "bk_no_such", id=shown_id(digits))
         if request.status not in allowed:
             return self._reply(turn, "bk_wrong_status", id=request.id,
-                               status=t("bk_status_" + request.status, turn.lang))
+                               status=t(STATUS_TEXT[request.status], turn.lang))
         return request, rest
 
     def _tell(self, request: SessionRequest, key: str, **values: object) -> bool:
+        """Send the requester the answer; False when their transport cannot carry it."""
         text = t(key, request.lang, id=request.id, line=self.form.line(request, request.lang),
                  **values)
-        return self.form.outbox.to_user(request.transport, request.requester, text)
+        return self.form.outbox.to(Address.person_on(request.transport, request.requester),
+                                   text)
+
+    def _answered(self, turn: Turn, request: SessionRequest, told: bool, key: str,
+                  later: str) -> Reply:
+        """Staff's confirmation says where the answer went: to the requester, or (their
+        transport cannot carry it) waiting for them behind /mina, with the contact they
+        left, if any."""
+        if told:
+            return self._reply(turn, key, id=request.id)
+        text = t(later, turn.lang, id=request.id)
+        if request.contact != "chat":
+            text += " " + t("bk_contact_left", turn.lang,
+                            contact=literal(request.contact, one_line=True))
+        return Reply(text, Outcome.COMMAND, turn.lang)
 
     async def _confirm(self, turn: Turn, args: str) -> Reply:
         target = await self._target(turn, args, ("open", "confirmed"))
@@ -211,7 +308,7 @@ class SessionRequests:
         updated = await self.form.store.update_request(request.id or 0, status="confirmed",
                                                        answer=when, scheduled=scheduled)
         told = self._tell(updated, "bk_confirmed_dm", when=literal(when, one_line=True))
-        return self._reply(turn, "bk_confirmed" if told else "bk_not_told", id=request.id)
+        return self._answered(turn, updated, told, "bk_confirmed", "bk_confirmed_later")
 
     async def _decline(self, turn: Turn, args: str) -> Reply:
         target = await self._target(turn, args, ("open", "confirmed"))
@@ -223,7 +320,7 @@ class SessionRequests:
         updated = await self.form.store.update_request(request.id or 0, status="declined",
                                                        answer=reason)
         told = self._tell(updated, "bk_declined_dm", reason=literal(reason, one_line=True))
-        return self._reply(turn, "bk_declined" if told else "bk_not_told", id=request.id)
+        return self._answered(turn, updated, told, "bk_declined", "bk_declined_later")
 
     async def _done(self, turn: Turn, args: str) -> Reply:
         target = await self._target(turn, args, ("open", "confirmed"))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from bot.core.commands import Command, CommandRouter
 from bot.core.messages import Outcome, Reply
+from bot.core.router import Router
 from bot.core.texts import t
 from bot.core.turn import Turn
+from bot.features.help import Help
 from bot.knowledge.holder import KnowledgeHolder
 from bot.text.normalize import fold
 from bot.text.numbers import read_int
@@ -67,42 +68,25 @@ _HELP_ONLY = _HELP | _GREETINGS | _FILLER
 class SmallTalk:
     """Answers messages made only of greeting, thanks or help words."""
 
-    def __init__(self, holder: KnowledgeHolder, commands: CommandRouter) -> None:
+    def __init__(self, holder: KnowledgeHolder, help: Help) -> None:
         self.holder = holder
-        self.commands = commands
-        commands.add(Command(
-            name="hjälp", aliases=("help", "start"),
-            summary={"sv": "visar vad jag kan", "en": "shows what I can do"},
-            run=self._help_command,
-        ))
+        self.help = help
 
-    def help_text(self, turn: Turn, greet: bool = False) -> str:
-        name = self.holder.kb.data.municipality.name.get(turn.lang)
-        parts = [t("greeting", turn.lang, name=name)] if greet else []
-        parts.append(t("can_do", turn.lang))
-        lines = [t("commands", turn.lang)]
-        for command in self.commands.visible(turn):
-            shown = "help" if turn.lang == "en" and command.name == "hjälp" else command.name
-            usage = f" {command.usage}" if command.usage else ""
-            lines.append(f"- `/{shown}{usage}`: {command.summary[turn.lang]}")
-        parts.append("\n".join(lines))
-        return "\n\n".join(parts)
-
-    async def _help_command(self, turn: Turn, args: str) -> Reply:
-        return Reply(self.help_text(turn), Outcome.COMMAND, turn.lang)
+    def router(self) -> Router:
+        return Router("smalltalk", step=self)
 
     async def __call__(self, turn: Turn) -> Reply | None:
-        folded = fold(turn.text)
-        words = set(folded.split())
+        folded = turn.folded
+        words = set(turn.words)
         if not words and read_int(turn.text) is None:  # emoji or punctuation ("👍", "???"),
             # not a number in another script ("٢" folds to nothing): that picks a suggestion
             return Reply(t("empty", turn.lang), Outcome.SMALLTALK, turn.lang)
-        if " ".join(w for w in folded.split() if w not in _FILLER) in _BYE:
+        if " ".join(w for w in turn.words if w not in _FILLER) in _BYE:
             return Reply(t("bye", turn.lang), Outcome.SMALLTALK, turn.lang)
         if words <= _THANKS_ONLY and words & _THANKS:
             return Reply(t("thanks", turn.lang), Outcome.SMALLTALK, turn.lang)
         if words <= _GREETING_ONLY and words & _GREETINGS:
-            return Reply(self.help_text(turn, greet=True), Outcome.SMALLTALK, turn.lang)
+            return Reply(self.help.text(turn, greet=True), Outcome.SMALLTALK, turn.lang)
         if _IDENTITY.match(folded):
             name = self.holder.kb.data.municipality.name.get(turn.lang)
             return Reply(t("who_am_i", turn.lang, name=name) + "\n\n" + t("can_do", turn.lang),
@@ -110,6 +94,6 @@ class SmallTalk:
         if words <= _ACK_ONLY and words & _ACK:
             return Reply(t("ack", turn.lang), Outcome.SMALLTALK, turn.lang)
         if words <= _HELP_ONLY and words & _HELP:
-            return Reply(self.help_text(turn, greet=bool(words & _GREETINGS)),
+            return Reply(self.help.text(turn, greet=bool(words & _GREETINGS)),
                          Outcome.SMALLTALK, turn.lang)
         return None

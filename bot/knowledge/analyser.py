@@ -6,7 +6,7 @@ compound splitting and typo correction against the knowledge base's vocabulary.
 
 A word is carried as a (folded, lowercase) pair: synonyms and stopwords are looked up
 folded (so "asele" meets "Åsele"), and the stemmer may read the lowercase form with its
-å, ä and ö (see `normalize.STEMMERS`).
+å, ä and ö (see `bot.text.normalize.light_stem`).
 """
 
 from __future__ import annotations

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from pathlib import Path
 
+from bot.core.texts import use_overrides
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.knowledge.selftest import Screen, self_test, unknown_forms
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +18,40 @@ class KnowledgeHolder:
     def __init__(self, kb: KnowledgeBase, folder: Path | None = None) -> None:
         self.kb = kb
         self.folder = folder
+        # What a reloaded base must also pass; the app says, when it is built (require).
+        self.screen: Screen | None = None
+        self.forms: frozenset[str] | None = None
+
+    def require(self, forms: Collection[str], screen: Screen | None = None) -> None:
+        """From now on a base goes into service only if every dialogue form its topics
+        name is one of `forms`, and its examples get past `screen` (the safety check).
+
+        ValueError naming the form when the base in service already names an unknown
+        one: the bot would fail in front of the resident who asks."""
+        problems = unknown_forms(self.kb, forms)
+        if problems:
+            raise ValueError("; ".join(problems))
+        self.forms = frozenset(forms)
+        self.screen = screen
+
+    @property
+    def templates(self) -> Path | None:
+        """The knowledge folder's own templates (the report's page, report.html.j2), which
+        win over the shipped ones; None when it has none."""
+        folder = None if self.folder is None else self.folder / "templates"
+        return folder if folder is not None and folder.is_dir() else None
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self._kb
+
+    @kb.setter
+    def kb(self, kb: KnowledgeBase) -> None:
+        # The base's wording of the bot's own texts goes into service with it (this also
+        # reads the text catalogues at start, so a broken one stops the bot there).
+        self._kb = kb
+        use_overrides({key: {"sv": text.sv, "en": text.en}
+                       for key, text in kb.data.texts.items()})
 
     @classmethod
     def load(cls, folder: Path) -> KnowledgeHolder:
@@ -24,8 +61,6 @@ class KnowledgeHolder:
         """Load the folder again and self-test it; keep the old base on any problem.
 
         Returns the problems (empty when the new base is in service)."""
-        from bot.knowledge.selftest import self_test
-
         if self.folder is None:
             return ["no knowledge folder to reload from"]
         try:
@@ -33,7 +68,7 @@ class KnowledgeHolder:
         except KnowledgeError as exc:
             log.warning("knowledge reload refused: %d problem(s)", len(exc.problems))
             return exc.problems
-        problems = self_test(kb)
+        problems = self_test(kb, self.screen, self.forms)
         if problems:
             log.warning("knowledge reload refused: self-test found %d problem(s)", len(problems))
             return problems

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.core.texts import override_problems_for
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import KnowledgeFile
 from bot.knowledge.yaml_lines import LoadedYaml, PathKey, YamlError, dotted, load_yaml
@@ -173,6 +174,9 @@ def _check_references(kf: KnowledgeFile, origins: _Origins, problems: list[str])
     for canonical, variants in kf.synonyms.items():
         if not variants:
             report(("synonyms", canonical), "no variants")
+    for key, text in kf.texts.items():  # a deployment's wording of the bot's own texts
+        for lang, message in override_problems_for(key, {"sv": text.sv, "en": text.en}):
+            report(("texts", key) if lang is None else ("texts", key, lang), message)
 
 
 def _check_periods(kf: KnowledgeFile, report: Callable[[PathKey, str], None]) -> None:

@@ -3,7 +3,8 @@
 Whether a promise is current or ended depends on the day the question is asked, so the
 knowledge base never says "current" in static text: `{promises}`, `{promise[ID]}`,
 `{promises_about[THEME]}`, `{period}`, `{earlier}`, `{periods}` and `{agreement}` are
-rendered here against the injected clock's date. The framing words are in render_texts.
+rendered here against the injected clock's date. The framing words are in the text catalogues
+(`kb_*` keys).
 """
 
 from __future__ import annotations
@@ -11,22 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from bot.core.texts import t
-from bot.knowledge import render_texts  # noqa: F401  (registers its texts)
-from bot.knowledge.schema import Lang, Period, Promise
+from bot.knowledge.schema import Contact, KnowledgeFile, Lang, Period, Promise, Theme
 
-if TYPE_CHECKING:
-    from bot.knowledge.base import KnowledgeBase
-
-_MONTHS = {
-    "sv": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-           "september", "oktober", "november", "december"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-}
+# The catalogue keys of the month names and of who is responsible, written out in full.
+MONTHS = ("month_1", "month_2", "month_3", "month_4", "month_5", "month_6", "month_7",
+          "month_8", "month_9", "month_10", "month_11", "month_12")
+WHO = {"polis": "kb_who_polis", "kommun": "kb_who_kommun"}
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _BLANK_LINES = re.compile(r"\n{3,}")
 YEARS_NAMED = 4  # a question naming many years gets one line, not one a year
@@ -39,7 +34,7 @@ class Status(Enum):
 
 
 def day(d: dt.date, lang: Lang) -> str:
-    return f"{d.day} {_MONTHS[lang][d.month - 1]} {d.year}"
+    return f"{d.day} {t(MONTHS[d.month - 1], lang)} {d.year}"
 
 
 def status(period: Period, today: dt.date) -> Status:
@@ -49,7 +44,7 @@ def status(period: Period, today: dt.date) -> Status:
 
 
 def responsible(promise: Promise, lang: Lang) -> str:
-    names = [t(f"kb_who_{r}", lang) for r in promise.responsible]
+    names = [t(WHO[r], lang) for r in promise.responsible]
     joined = f" {t('kb_and', lang)} ".join(names)
     return f"_({t('kb_responsible', lang)}: {joined})_"
 
@@ -60,10 +55,27 @@ def host(url: str) -> str:
     return name.removeprefix("www.")
 
 
+class Source(Protocol):
+    """What the renderer reads of a knowledge base (`KnowledgeBase` is one). A protocol, so
+    that the base can build its renderer without this module importing it back."""
+
+    data: KnowledgeFile
+    periods: list[Period]
+    themes: dict[str, Theme]
+    promise_index: dict[str, tuple[Period, Promise]]
+    contact_index: dict[str, Contact]
+
+    def latest_period(self, today: dt.date) -> Period | None: ...
+
+    def current_period(self, today: dt.date) -> Period | None: ...
+
+    def focus_period(self, today: dt.date, text: str = "") -> Period: ...
+
+
 class Renderer:
     """Renders answers for one knowledge base; `today` comes from the injected clock."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: Source) -> None:
         self.kb = kb
 
     # ------------------------------------------------------------------ periods

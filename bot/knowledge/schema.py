@@ -173,7 +173,9 @@ class BookingChoices(Strict):
     topics: list[ChoiceItem] = Field(min_length=1)
 
 
-Dialogue = Literal["feedback", "booking"]
+# A dialogue form by its key ("feedback", "booking"). The forms are the features'; which
+# keys exist is checked when the bot is built and by `check` (knowledge.selftest).
+Dialogue = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
 
 
 class Topic(Strict):
@@ -213,3 +215,6 @@ class KnowledgeFile(Strict):
     activities: list[ActivityType] = []
     booking: BookingChoices | None = None
     topics: list[Topic] = Field(min_length=1)
+    # This deployment's wording of the bot's own texts: a catalogue key (bot/i18n/sv.yaml)
+    # -> {sv, en}, with the catalogue's {placeholders}. Checked when the base loads.
+    texts: dict[str, Text] = {}

@@ -1,24 +1,31 @@
-"""The one store behind everything the bot keeps, chosen by URL.
+"""The one store behind everything the bot keeps, on a database chosen by URL.
 
     store = open_store(config.store_url)
     async with store:
         await store.set_value("matrix.next_batch", token)
+
+The rooms: `database.py` (the API every query uses; drivers `sqlite.py`, `postgres.py`),
+`migrations.py` (the schema, written once), a repository a concern (`state.py`,
+`feedback.py`, `unanswered.py`, `activities.py`, `session_requests.py`) with its protocol
+in `ports.py`, and `base.Store`, which owns them all.
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.store.base import Feedback, Store, StoreError, Unanswered
-from bot.store.sqlite import SQLiteStore
+from bot.store.base import Store
+from bot.store.database import Database, StoreError
+from bot.store.records import Feedback, Unanswered
+from bot.store.sqlite import SQLiteDatabase
 
-__all__ = ["Feedback", "SQLiteStore", "Store", "StoreError", "Unanswered", "open_store"]
+__all__ = ["Feedback", "Store", "StoreError", "Unanswered", "open_database", "open_store"]
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 
-def open_store(url: str) -> Store:
-    """An unopened store for `url`; open it with `async with` or `await store.open()`.
+def open_database(url: str) -> Database:
+    """The unopened database a store URL names.
 
     Messages never repeat the URL: it may carry a password."""
     match = _SCHEME.match(url)
@@ -26,14 +33,19 @@ def open_store(url: str) -> Store:
         raise StoreError("the store URL has no scheme; use sqlite:///path/to/file.db")
     scheme = match.group(1).lower()
     if scheme == "sqlite":
-        return SQLiteStore(url)
+        return SQLiteDatabase(url)
     # `postgresql+asyncpg` and friends too (SQLAlchemy style); the driver is always asyncpg.
     if scheme.split("+")[0] in ("postgresql", "postgres"):
         # Imported here: a SQLite site never loads asyncpg.
-        from bot.store.postgres import PostgresStore
+        from bot.store.postgres import PostgresDatabase
 
-        return PostgresStore(url)
+        return PostgresDatabase(url)
     raise StoreError(
         f"unsupported store URL scheme {scheme!r}; "
         "use sqlite:///path/to/file.db or postgresql://user:password@host/database"
     )
+
+
+def open_store(url: str) -> Store:
+    """An unopened store for `url`; open it with `async with` or `await store.open()`."""
+    return Store(open_database(url))

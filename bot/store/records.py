@@ -1,7 +1,10 @@
-"""What staff features keep: activities logged by staff, and information-session requests.
+"""What the store keeps, as values: anonymous feedback, unanswered questions, and the staff
+records (activities logged by staff, information-session requests).
 
-Unlike feedback these are not anonymous: they are the authorities' own record, with the
-author's id and the time (an activity) or the requester's address to answer (a request).
+Feedback and unanswered questions are anonymous: only the fields below, nothing that could
+point back to a resident. The staff records are not: they are the authorities' own record,
+with the author's id and the time (an activity) or the requester's address to answer (a
+request).
 """
 
 from __future__ import annotations
@@ -12,7 +15,39 @@ from typing import Literal
 
 from bot.text.lang import Lang
 
+MAX_FEEDBACK_TEXT = 2000
+MAX_UNANSWERED_TEXT = 300
+GRANULARITIES = ("date", "week")
+# The languages a row may carry: the schema's CHECKs name these two.
+LANGUAGES = ("sv", "en")
+
 RequestStatus = Literal["open", "confirmed", "declined", "done"]
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """One anonymous piece of safety feedback: only these fields, nothing that could point
+    back to the resident (no sender, room, event id or time of day)."""
+
+    category: str  # e.g. "trafik"
+    area: str  # e.g. "fredrika", "vill-inte-saga"
+    text: str  # already redacted by the caller, at most MAX_FEEDBACK_TEXT characters
+    rating: int | None  # 1..5, None when skipped
+    day: dt.date  # the date, or the Monday of the ISO week when granularity is "week"
+    granularity: Literal["date", "week"]
+    lang: Lang
+    id: int | None = None  # set by the store
+
+
+@dataclass(frozen=True, slots=True)
+class Unanswered:
+    """A question the bot could not answer, counted: only these fields (no sender, room,
+    event id or time of day), so the knowledge base's keeper learns what to add."""
+
+    text: str  # normalised and redacted by the caller, at most MAX_UNANSWERED_TEXT chars
+    count: int  # how often it was asked, >= 1
+    first_day: dt.date  # the first and the last day it was asked
+    last_day: dt.date
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,12 @@
-"""The SQLite store (the default): one file, one connection, WAL.
+"""The SQLite driver (the default): one file, one connection, WAL.
 
-Durability: every write runs in BEGIN IMMEDIATE … COMMIT and the COMMIT has returned
-before the method does; with synchronous=FULL a write the bot confirmed survives a
-kill -9 (and a power cut) right after it.
+Durability: every statement that may write runs in BEGIN IMMEDIATE … COMMIT, and the
+COMMIT has returned before the call does; with synchronous=FULL a write the bot confirmed
+survives a kill -9 (and a power cut) right after it, and one cancelled half way leaves
+nothing behind.
+
+SQL comes written for both databases: `$1` becomes SQLite's `?1`, and dates and instants
+become the text SQLite keeps ('YYYY-MM-DD', fixed-width ISO 8601 UTC).
 """
 
 from __future__ import annotations
@@ -10,19 +14,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import aiosqlite
 
-from bot.store import migrations
-from bot.store.base import Feedback, Store, StoreError, checked_feedback, plain_date
-from bot.store.sqlite_staff import SQLiteStaffMixin, day_where, sqlite_timestamp
-from bot.store.unanswered import SQLiteUnansweredMixin
+from bot.store.checks import utc
+from bot.store.database import Database, Executor, Row, StoreError, writes
+from bot.store.dialect import SQLITE
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,9 @@ logging.getLogger("aiosqlite").setLevel(logging.INFO)
 MEMORY = ":memory:"
 _PREFIX = re.compile(r"sqlite://", re.IGNORECASE)
 _USAGE = "use sqlite:///path/to/file.db (sqlite:////absolute/path.db) or sqlite://:memory:"
+_PARAMETER = re.compile(r"\$(\d+)")
+# RETURNING, which every INSERT of a new id uses.
+OLDEST = (3, 35, 0)
 
 BUSY_TIMEOUT_S = 5.0
 PRAGMAS = (
@@ -82,41 +88,78 @@ def sqlite_path(url: str) -> Path | None:
     return Path(rest[1:])
 
 
-class SQLiteStore(SQLiteStaffMixin, SQLiteUnansweredMixin, Store):
-    """Key-value state, the event ledger and feedback here; the staff records (activities,
-    session requests) in `SQLiteStaffMixin`, unanswered questions in
-    `SQLiteUnansweredMixin`."""
+def sqlite_timestamp(at: dt.datetime) -> str:
+    # Fixed width (always microseconds, always +00:00) so text order is time order.
+    return utc(at).isoformat(timespec="microseconds")
 
-    backend = "sqlite"
+
+@functools.lru_cache(maxsize=256)
+def _sql(sql: str) -> str:
+    """`$1` … as SQLite's numbered `?1` …, so one argument may stand in several places."""
+    return _PARAMETER.sub(r"?\1", sql)
+
+
+def _value(value: object) -> object:
+    if isinstance(value, dt.datetime):  # before date: a datetime is a date too
+        return sqlite_timestamp(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class _Statements(Executor):
+    """Statements on the connection, as they are: the caller holds the lock and decides
+    about the transaction."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def execute(self, sql: str, *args: object) -> int:
+        cursor = await self._db.execute(_sql(sql), tuple(_value(a) for a in args))
+        changed = cursor.rowcount
+        await cursor.close()
+        return max(changed, 0)  # -1 for a statement that changes no rows (CREATE …)
+
+    async def fetch(self, sql: str, *args: object) -> list[Row]:
+        return list(await self._db.execute_fetchall(_sql(sql),
+                                                    tuple(_value(a) for a in args)))
+
+
+class SQLiteDatabase(Database):
+    dialect = SQLITE
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.path = sqlite_path(url)
-        self._where = str(self.path) if self.path is not None else MEMORY
+        self.where = str(self.path) if self.path is not None else MEMORY
         self._db: aiosqlite.Connection | None = None
         # One connection, so one lock: writes are serialised, and a read never sees
         # another task's transaction half way.
         self._lock = asyncio.Lock()
 
-    # -- life cycle ------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self._db is not None
 
     async def open(self) -> None:
         if self._db is not None:
             return
+        if sqlite3.sqlite_version_info < OLDEST:
+            raise StoreError(f"SQLite {sqlite3.sqlite_version} is too old for the store; "
+                             f"it needs {'.'.join(map(str, OLDEST))} or newer")
         try:
             if self.path is not None:
                 # Off the event loop: creating the folder and reading a file both block.
                 await asyncio.to_thread(_prepare, self.path)
-            self._db = await aiosqlite.connect(self._where, isolation_level=None)
+            self._db = await aiosqlite.connect(self.where, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
             await self._set_pragmas()
-            version = await self._migrate()
         except sqlite3.Error as exc:
-            await self._abandon()
+            await self.abandon()
             raise StoreError(self._explain(exc)) from exc
         except BaseException:
-            await self._abandon()
+            await self.abandon()
             raise
-        log.info("store opened: sqlite, schema %d", version)
 
     async def close(self) -> None:
         async with self._lock:  # let a running transaction finish first
@@ -125,9 +168,8 @@ class SQLiteStore(SQLiteStaffMixin, SQLiteUnansweredMixin, Store):
                 return
             with self._errors("close"):
                 await db.close()
-        log.info("store closed: sqlite")
 
-    async def _abandon(self) -> None:
+    async def abandon(self) -> None:
         db, self._db = self._db, None
         if db is not None:
             with contextlib.suppress(sqlite3.Error):
@@ -136,15 +178,15 @@ class SQLiteStore(SQLiteStaffMixin, SQLiteUnansweredMixin, Store):
     def _explain(self, exc: sqlite3.Error) -> str:
         text = str(exc)
         if "not a database" in text:
-            return f"{self._where}: not a SQLite database; check the store URL"
+            return f"{self.where}: not a SQLite database; check the store URL"
         if "unable to open" in text or "readonly" in text:
-            return (f"{self._where}: cannot open the store for writing ({text}); "
+            return (f"{self.where}: cannot open the store for writing ({text}); "
                     "check that its folder exists and is writable")
-        return f"{self._where}: cannot open the store ({text})"
+        return f"{self.where}: cannot open the store ({text})"
 
     async def _set_pragmas(self) -> None:
         async with self._lock:
-            db = self._conn()
+            db = self._connection()
             for pragma in PRAGMAS:
                 await _patiently(db, pragma)
             rows = list(await db.execute_fetchall("PRAGMA journal_mode"))
@@ -153,34 +195,7 @@ class SQLiteStore(SQLiteStaffMixin, SQLiteUnansweredMixin, Store):
             # Still durable (synchronous=FULL), only slower with several readers.
             log.warning("store: SQLite journal mode is %s, not WAL", mode)
 
-    async def _migrate(self) -> int:
-        async with self._transaction() as db:
-            await db.execute(migrations.SCHEMA_VERSION_TABLE[self.backend])
-        async with self._lock:
-            current = await _version(self._conn())
-        for migration in migrations.pending(current, self._where):
-            with self._errors(f"migration {migration.version}"):
-                async with self._transaction() as db:
-                    # BEGIN IMMEDIATE holds the write lock: if another process applied
-                    # this migration meanwhile, we see it here and skip it.
-                    if await _version(db) >= migration.version:
-                        continue
-                    for statement in migration.sql[self.backend]:
-                        await db.execute(statement)
-                    await db.execute(
-                        "INSERT INTO schema_version (version, description, applied_at)"
-                        " VALUES (?, ?, ?)",
-                        (migration.version, migration.description,
-                         sqlite_timestamp(dt.datetime.now(dt.UTC))),
-                    )
-            log.info("store: applied migration %d (%s)", migration.version,
-                     migration.description)
-        async with self._lock:
-            return await _version(self._conn())
-
-    # -- plumbing --------------------------------------------------------------------
-
-    def _conn(self) -> aiosqlite.Connection:
+    def _connection(self) -> aiosqlite.Connection:
         if self._db is None:
             raise StoreError("the store is not open")
         return self._db
@@ -191,127 +206,39 @@ class SQLiteStore(SQLiteStaffMixin, SQLiteUnansweredMixin, Store):
         try:
             yield
         except sqlite3.Error as exc:
-            raise StoreError(f"{self._where}: store {what} failed ({exc})") from exc
+            if what == "open":
+                raise StoreError(self._explain(exc)) from exc
+            raise StoreError(f"{self.where}: store {what} failed ({exc})") from exc
 
     @contextlib.asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self, what: str = "write") -> AsyncIterator[Executor]:
         """BEGIN IMMEDIATE … COMMIT under the lock; rolled back on any error."""
-        async with self._lock:
-            db = self._conn()
-            try:
-                # Inside the try: a task cancelled while BEGIN runs must still roll back.
-                await db.execute("BEGIN IMMEDIATE")
-                yield db
-                await db.execute("COMMIT")
-            except BaseException:
-                # Fails harmlessly when BEGIN failed or COMMIT went through.
-                with contextlib.suppress(sqlite3.Error):
-                    await db.execute("ROLLBACK")
-                raise
+        with self._errors(what):
+            async with self._lock:
+                db = self._connection()
+                try:
+                    # Inside the try: a task cancelled while BEGIN runs must still roll
+                    # back.
+                    await db.execute("BEGIN IMMEDIATE")
+                    yield _Statements(db)
+                    await db.execute("COMMIT")
+                except BaseException:
+                    # Fails harmlessly when BEGIN failed or COMMIT went through.
+                    with contextlib.suppress(sqlite3.Error):
+                        await db.execute("ROLLBACK")
+                    raise
 
-    async def _fetch_all(self, sql: str, params: tuple[object, ...]) -> list[tuple[object, ...]]:
+    async def execute(self, sql: str, *args: object) -> int:
+        async with self.transaction() as tx:
+            return await tx.execute(sql, *args)
+
+    async def fetch(self, sql: str, *args: object) -> list[Row]:
+        if writes(sql):
+            async with self.transaction() as tx:
+                return await tx.fetch(sql, *args)
         with self._errors("read"):
             async with self._lock:
-                return [tuple(r) for r in await self._conn().execute_fetchall(sql, params)]
-
-    async def _fetch_one(self, sql: str, params: tuple[object, ...]) -> tuple[object, ...] | None:
-        rows = await self._fetch_all(sql, params)
-        return rows[0] if rows else None
-
-    async def _write(self, sql: str, params: tuple[object, ...]) -> int:
-        with self._errors("write"):
-            async with self._transaction() as db:
-                cursor = await db.execute(sql, params)
-                count = cursor.rowcount
-                await cursor.close()
-        return count
-
-    # -- the interface ---------------------------------------------------------------
-
-    async def ping(self) -> bool:
-        try:
-            return await self._fetch_one("SELECT 1", ()) == (1,)
-        except StoreError:
-            return False
-
-    async def schema_version(self) -> int:
-        with self._errors("read"):
-            async with self._lock:
-                return await _version(self._conn())
-
-    async def get_value(self, key: str) -> str | None:
-        row = await self._fetch_one("SELECT value FROM kv WHERE key = ?", (key,))
-        return None if row is None else str(row[0])
-
-    async def set_value(self, key: str, value: str) -> None:
-        await self._write(
-            "INSERT INTO kv (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-
-    async def delete_value(self, key: str) -> None:
-        await self._write("DELETE FROM kv WHERE key = ?", (key,))
-
-    async def event_state(self, key: str) -> str | None:
-        row = await self._fetch_one("SELECT state FROM handled_events WHERE key = ?", (key,))
-        return None if row is None else str(row[0])
-
-    async def set_event_state(self, key: str, state: str, at: dt.datetime) -> None:
-        await self._write(
-            "INSERT INTO handled_events (key, state, at) VALUES (?, ?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET state = excluded.state, at = excluded.at",
-            (key, state, sqlite_timestamp(at)),
-        )
-
-    async def prune_events(self, before: dt.datetime) -> int:
-        return await self._write(
-            "DELETE FROM handled_events WHERE at < ?", (sqlite_timestamp(before),)
-        )
-
-    async def add_feedback(self, feedback: Feedback) -> int:
-        fb = checked_feedback(feedback)
-        with self._errors("write"):
-            async with self._transaction() as db:
-                cursor = await db.execute(
-                    "INSERT INTO feedback (category, area, text, rating, day, granularity, lang)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (fb.category, fb.area, fb.text, fb.rating, fb.day.isoformat(),
-                     fb.granularity, fb.lang),
-                )
-                new_id = cursor.lastrowid
-                await cursor.close()
-        assert new_id is not None  # an INSERT into a rowid table always sets it
-        return new_id
-
-    async def list_feedback(
-        self, start: dt.date | None = None, end: dt.date | None = None
-    ) -> list[Feedback]:
-        where, params = day_where(start, end)
-        rows = await self._fetch_all(
-            "SELECT id, category, area, text, rating, day, granularity, lang FROM feedback"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY day, id",
-            tuple(params),
-        )
-        return [_feedback(row) for row in rows]
-
-    async def purge_feedback(self, before: dt.date) -> int:
-        return await self._write(
-            "DELETE FROM feedback WHERE day < ?", (plain_date(before, "before").isoformat(),)
-        )
-
-
-async def _version(db: aiosqlite.Connection) -> int:
-    rows = list(await db.execute_fetchall("SELECT MAX(version) FROM schema_version"))
-    value = rows[0][0] if rows else None
-    return int(value) if value is not None else 0
-
-
-def _feedback(row: tuple[Any, ...]) -> Feedback:
-    id_, category, area, text, rating, day, granularity, lang = row
-    return Feedback(category, area, text, rating, dt.date.fromisoformat(day), granularity,
-                    lang, id_)
+                return await _Statements(self._connection()).fetch(sql, *args)
 
 
 def _prepare(path: Path) -> None:

@@ -1,7 +1,8 @@
-"""Checks and conversions for the staff records (`records.py`), shared by every backend.
+"""Checks and conversions for the staff records (`records.py`), whatever the database.
 
-Like `checked_feedback`: a record goes into a store only through these, and a wrong field
-is a ValueError naming the field, never its value (values are not logged or repeated).
+Like `checks.checked_feedback`: a record goes into the store only through these, and a
+wrong field is a ValueError naming the field, never its value (values are not logged or
+repeated).
 """
 
 from __future__ import annotations
@@ -13,21 +14,15 @@ import unicodedata
 from collections.abc import Mapping
 from typing import get_args
 
-from bot.store.base import LANGUAGES, plain_date, utc
-from bot.store.records import Activity, RequestStatus, SessionRequest
+from bot.store.checks import plain_date, utc
+from bot.store.records import LANGUAGES, Activity, RequestStatus, SessionRequest
 
 MAX_NOTE = 2000
 STATUSES: tuple[str, ...] = get_args(RequestStatus)
-# Both backends keep ids as signed 64-bit integers: a larger one names no row.
+# Both databases keep ids as signed 64-bit integers: a larger one names no row.
 MAX_ID = 2**63 - 1
 MAX_SIZE = 2**31 - 1  # an INTEGER column
 
-# A table's columns are its record's fields (test_staff_schema checks it).
-ACTIVITY_COLUMNS = tuple(f.name for f in dataclasses.fields(Activity))
-REQUEST_COLUMNS = tuple(f.name for f in dataclasses.fields(SessionRequest))
-# What an INSERT gives: every column but the id, which the database assigns.
-ACTIVITY_INSERT = tuple(c for c in ACTIVITY_COLUMNS if c != "id")
-REQUEST_INSERT = tuple(c for c in REQUEST_COLUMNS if c != "id")
 
 
 def record_id(value: object, what: str) -> int | None:
@@ -177,7 +172,7 @@ def counts_json(counts: Mapping[str, int]) -> str:
 
 
 def counts_from_json(text: str) -> dict[str, int]:
-    """The counts as stored, by unit name (JSONB keeps no order, so neither backend does)."""
+    """The counts as stored, by unit name (JSONB keeps no order, so neither database does)."""
     return dict(sorted(json.loads(text).items()))
 
 
@@ -194,6 +189,6 @@ def at_place(activities: list[Activity], place: str | None) -> list[Activity]:
 
 def checked_answer(status: object, answer: object, scheduled: object,
                    ) -> tuple[RequestStatus, str, dt.datetime | None]:
-    """The arguments of `Store.update_request`, checked."""
+    """The arguments of `update_request`, checked."""
     return (checked_status(status), _text(answer, "request answer"),
             optional_aware(scheduled, "request scheduled"))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from functools import cache
 from typing import Any
 
@@ -86,12 +86,13 @@ def preload() -> None:
 
 
 def identify(text: str, known: Container[str] = frozenset(),
-             vocabulary: Container[str] = frozenset()) -> str | None:
+             vocabulary: Container[str] = frozenset(), *,
+             words: Sequence[str] | None = None) -> str | None:
     """The ISO 639-1 code of the language `text` is written in when it is neither Swedish
     nor English ("und" when foreign but not which), or None for ours or too little to say.
     `known`: folded filler words that count as ours besides the function words;
     `vocabulary`: the knowledge base's words, which count half ("police" and "comment" are
-    French too)."""
+    French too); `words`: the folded words of `text` when the caller has them."""
     if not _LATIN.fullmatch(text):
         letters = [ch for ch in text if ch.isalpha()]
         if not letters:
@@ -99,7 +100,8 @@ def identify(text: str, known: Container[str] = frozenset(),
         script, count = Counter(_script(ch) for ch in letters).most_common(1)[0]
         if script != "LATIN" and count * 2 > len(letters):
             return _non_latin(text, script)
-    words = fold(text).split()
+    if words is None:
+        words = fold(text).split()
     if not words:
         return None
     ours = known_words()

@@ -9,6 +9,8 @@ folded ("for"/"för", "at"/"åt") count for neither.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.text.lang import Lang
 from bot.text.normalize import fold
 
@@ -50,8 +52,9 @@ _SWEDISH_LETTERS = set("åäöÅÄÖ")
 LETTER_WEIGHT = 0.4  # a word spelt with å, ä or ö: some evidence, less than a function word
 
 
-def _counts(text: str) -> tuple[float, float, list[str]]:
-    words = fold(text).split()
+def _counts(text: str, words: Sequence[str] | None) -> tuple[float, float, Sequence[str]]:
+    if words is None:
+        words = fold(text).split()
     en = sum(1 for w in words if w in _EN_F and w not in _BOTH)
     sv = sum(1 for w in words if w in _SV_F and w not in _BOTH)
     lettered = sum(1 for w in text.split() if _SWEDISH_LETTERS.intersection(w))
@@ -67,16 +70,17 @@ def known_words() -> frozenset[str]:
 _KNOWN = (_EN_F - frozenset(fold(w) for w in _EN_CONTENT)) | _SV_F
 
 
-def detect(text: str, default: Lang = "sv") -> Lang:
-    """The reply language for `text`: what its words show, else `default`."""
-    return evidence(text) or default
+def detect(text: str, default: Lang = "sv", *, words: Sequence[str] | None = None) -> Lang:
+    """The reply language for `text`: what its words show, else `default`. `words`: the
+    folded words of `text` when the caller has them (a turn's), so as not to fold again."""
+    return evidence(text, words=words) or default
 
 
-def evidence(text: str) -> Lang | None:
+def evidence(text: str, *, words: Sequence[str] | None = None) -> Lang | None:
     """The language `text` shows by its words, or None when it shows none ("3", "ok",
     "Fredrika"). Words weigh before letters: "the lights in Åsele are broken" is English.
     For following a change of language mid-conversation without flipping on every "2"."""
-    en, sv, words = _counts(text)
+    en, sv, words = _counts(text, words)
     if en != sv and words:
         return "en" if en > sv else "sv"
     return None

@@ -1,4 +1,5 @@
-"""Text normalisation shared by the matcher and the safety check.
+"""Text normalisation every room reads words with. The core folds a message once a turn
+and its steps read that fold; `tokens` and the stemmers serve the matcher's analyser.
 
 `fold` turns a message into lowercase ASCII-ish words separated by single spaces:
 Swedish letters and their common ASCII spellings meet in one form (å, ä, "aa", "ae" -> a;

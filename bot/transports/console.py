@@ -26,8 +26,7 @@ log = logging.getLogger(__name__)
 
 Handle = Callable[[IncomingMessage], Awaitable[Reply | None]]
 SEPARATOR = "---"
-BANNER = ("medborgarbot: skriv din fråga, Ctrl-D avslutar.\n"
-          "medborgarbot: type your question, Ctrl-D quits.\n")
+BANNER = t("console_banner", "sv") + "\n" + t("console_banner", "en") + "\n"
 MAX_LINE = 65_536  # characters; the core refuses far shorter messages anyway
 
 

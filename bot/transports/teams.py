@@ -15,6 +15,9 @@ Decisions:
   are not printable text (control characters, lone surrogates) or absurdly long are too.
 - The reply's Markdown is rendered to HTML here (teams_text.py), so that residents' text
   in it stays text: no markup, link or `<at>` mention comes of it.
+- It registers no courier with the Outbox: a webhook can only answer the request it was
+  sent, never start a message. So the core promises nobody here an answer later (a
+  teacher's request is followed with /mina), and a staff room on Teams gets no notices.
 """
 
 from __future__ import annotations
@@ -33,17 +36,18 @@ from typing import Any
 from aiohttp import web
 
 from bot.config import TeamsSettings
-from bot.core.clock import Clock, SystemClock
+from bot.core.clock import Clock
 from bot.core.messages import IncomingMessage
 from bot.core.ports import Handle
+from bot.core.texts import both
 from bot.transports.replay import ReplayGuard, Seen
 from bot.transports.teams_text import plain_text, to_teams_html
-from bot.transports.teams_texts import both
 
 log = logging.getLogger(__name__)
 
 # aiohttp would name itself and its version in the Server header otherwise.
 HEADERS = {"Server": "webhook"}
+# They answer before the core has read the message, so the person's language is unknown.
 TIMEOUT_TEXT = both("teams_late")  # Markdown, as the core's replies
 ERROR_TEXT = both("teams_error")
 MAX_ID = 1024  # Teams' ids are under 200 characters
@@ -85,8 +89,7 @@ def _stamp(value: Any) -> dt.datetime | None:
 
 
 class TeamsWebhook:
-    def __init__(self, settings: TeamsSettings, handle: Handle,
-                 clock: Clock | None = None) -> None:
+    def __init__(self, settings: TeamsSettings, handle: Handle, clock: Clock) -> None:
         try:
             self._key = base64.b64decode(settings.secret, validate=True)
         except (binascii.Error, ValueError):
@@ -96,7 +99,9 @@ class TeamsWebhook:
             raise ValueError("teams.secret: empty after base64 decoding")
         self._settings = settings
         self._handle = handle
-        self._clock = clock or SystemClock()
+        # The injected clock stamps each message and judges replays: a message's time is
+        # the bot's time (tests, a replayed day), never the wall clock read here.
+        self._clock = clock
         self._replays = ReplayGuard(self._clock)
         self._late: set[asyncio.Task[Any]] = set()  # handles that missed the deadline
 

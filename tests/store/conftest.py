@@ -92,32 +92,43 @@ async def store(store_url: str) -> AsyncIterator[Store]:
         yield opened
 
 
-# -- a look at the schema and raw SQL, outside the interface (private, test-only) ----------
+# -- a look at the schema and raw SQL, around the store's checks (test-only) ---------------
+# The store's own database API (`store.db`), which takes SQL written once for both.
 
 
 async def table_columns(store: Store, table: str) -> dict[str, str]:
     """{column: declared type} of `table` in the store's database."""
     if store.backend == "sqlite":
-        rows = await store._conn().execute_fetchall(  # type: ignore[attr-defined]
-            f"PRAGMA table_info({table})")
-        return {str(r[1]): str(r[2]).lower() for r in rows}
-    rows = await store._fetch(  # type: ignore[attr-defined]
+        rows = await store.db.fetch("SELECT name, type FROM pragma_table_info($1)", table)
+        return {str(r[0]): str(r[1]).lower() for r in rows}
+    rows = await store.db.fetch(
         "SELECT column_name, data_type FROM information_schema.columns"
         " WHERE table_schema = current_schema() AND table_name = $1", table)
     return {r["column_name"]: r["data_type"] for r in rows}
 
 
+async def raw_execute(store: Store, sql: str, *args: object) -> None:
+    """One statement around the store's checks: what the schema itself refuses."""
+    await store.db.execute(sql, *args)
+
+
+async def raw_fetch(store: Store, sql: str, *args: object) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in await store.db.fetch(sql, *args)]
+
+
+async def index_names(store: Store) -> set[str]:
+    if store.backend == "sqlite":
+        rows = await raw_fetch(store, "SELECT name FROM sqlite_master WHERE type = 'index'")
+    else:
+        rows = await raw_fetch(
+            store, "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+    return {str(r[0]) for r in rows}
+
+
 async def raw_insert_feedback(store: Store, day: dt.date, granularity: str,
                               rating: Any) -> None:
     """Insert a feedback row around `add_feedback`'s checks: the schema's own CHECKs."""
-    if store.backend == "sqlite":
-        with store._errors("write"):  # type: ignore[attr-defined]
-            async with store._transaction() as db:  # type: ignore[attr-defined]
-                await db.execute(
-                    "INSERT INTO feedback (category, area, text, rating, day, granularity,"
-                    " lang) VALUES ('trafik', 'asele', '', ?, ?, ?, 'sv')",
-                    (rating, day.isoformat(), granularity))
-        return
-    await store._write(  # type: ignore[attr-defined]
+    await raw_execute(
+        store,
         "INSERT INTO feedback (category, area, text, rating, day, granularity, lang)"
         " VALUES ('trafik', 'asele', '', $1, $2, $3, 'sv')", rating, day, granularity)

@@ -33,9 +33,9 @@ async def main():
 asyncio.run(main())
 """
 
-# Uses the store's own transaction helper (private, test-only) so the rows go in through
-# the same BEGIN IMMEDIATE path as every real write, and dies before its COMMIT. 5,000
-# rows of 1 kB overflow SQLite's page cache, so uncommitted pages reach the WAL file.
+# Uses the store's own database transaction, so the rows go in through the same BEGIN
+# IMMEDIATE path as every real write, and dies before its COMMIT. 5,000 rows of 1 kB
+# overflow SQLite's page cache, so uncommitted pages reach the WAL file.
 DIE_MID_TRANSACTION = """
 import asyncio, os, signal, sys
 from bot.store import open_store
@@ -44,12 +44,11 @@ async def main():
     store = open_store(sys.argv[1])
     await store.open()
     await store.set_value("before", "committed")
-    async with store._transaction() as db:
-        await db.executemany(
-            "INSERT INTO kv (key, value) VALUES (?, ?)",
-            ((f"half{i}", "x" * 1000) for i in range(5000)),
-        )
-        await db.execute(
+    async with store.db.transaction() as tx:
+        for i in range(5000):
+            await tx.execute("INSERT INTO kv (key, value) VALUES ($1, $2)", f"half{i}",
+                             "x" * 1000)
+        await tx.execute(
             "INSERT INTO handled_events (key, state, at) VALUES ('$half', 'answered', 'x')"
         )
         print("uncommitted", flush=True)

@@ -14,7 +14,7 @@ import pytest
 
 from bot.store import Feedback, StoreError, migrations, open_store
 from bot.store.migrations import Migration
-from bot.store.postgres import POOL_MAX, POOL_MIN, PostgresStore, parse_url
+from bot.store.postgres import POOL_MAX, POOL_MIN, PostgresDatabase, parse_url
 from tests.store import pg_cluster
 from tests.store.pg_cluster import newest_bindir
 from tests.store.test_durability import run_child
@@ -45,7 +45,7 @@ def where(url: str) -> str:
 ])
 def test_open_store_picks_postgres_without_connecting(url: str) -> None:
     store = open_store(url)
-    assert isinstance(store, PostgresStore)
+    assert isinstance(store.db, PostgresDatabase)
     assert store.url == url
     assert "secret" not in repr(store)
 
@@ -88,8 +88,8 @@ async def test_the_password_never_reaches_a_connection_error(
 
 
 def test_error_texts_are_scrubbed_of_the_password() -> None:
-    store = PostgresStore("postgresql://u:secretpw@db/x")
-    text = store._reason(OSError("server said: 'secretpw'\nis wrong"))
+    db = PostgresDatabase("postgresql://u:secretpw@db/x")
+    text = db._reason(OSError("server said: 'secretpw'\nis wrong"))
     assert text == "server said: '***' is wrong"
 
 
@@ -103,11 +103,12 @@ async def test_a_database_that_does_not_exist(postgres_server: str) -> None:
 
 async def test_pool_types_and_durability_settings(postgres_url: str) -> None:
     async with open_store(postgres_url) as store:
-        assert isinstance(store, PostgresStore)
-        assert store._pool is not None
-        assert (store._pool.get_min_size(), store._pool.get_max_size()) == (POOL_MIN, POOL_MAX)
+        assert isinstance(store.db, PostgresDatabase)
+        pool = store.db._pool
+        assert pool is not None
+        assert (pool.get_min_size(), pool.get_max_size()) == (POOL_MIN, POOL_MAX)
         assert (POOL_MIN, POOL_MAX) == (1, 10)
-        assert await store._fetchval("SHOW fsync") == "on"
+        assert await store.db.fetchval("SHOW fsync") == "on"
         at = dt.datetime(2026, 7, 1, 14, 5, tzinfo=dt.timezone(dt.timedelta(hours=2)))
         await store.set_event_state("e", "answered", at)
         await store.add_feedback(FEEDBACK)
@@ -176,10 +177,8 @@ async def test_a_failing_migration_leaves_nothing_behind(
 ) -> None:
     async with open_store(postgres_url):
         pass
-    broken = Migration(5, "broken on purpose", {
-        "sqlite": (),
-        "postgres": ("CREATE TABLE half_done (x TEXT)", "INSERT INTO no_such_table VALUES (1)"),
-    })
+    broken = Migration(5, "broken on purpose", lambda d: (
+        "CREATE TABLE half_done (x TEXT)", "INSERT INTO no_such_table VALUES (1)"))
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, broken))
     with pytest.raises(StoreError, match="migration 5 failed") as caught:
         await open_store(postgres_url).open()
@@ -194,10 +193,9 @@ async def test_a_failing_migration_leaves_nothing_behind(
 
 async def test_a_failing_statement_names_no_values(postgres_url: str) -> None:
     async with open_store(postgres_url) as store:
-        assert isinstance(store, PostgresStore)
         with pytest.raises(StoreError) as caught:
             # Around add_feedback's checks: the server's error DETAIL quotes the row.
-            await store._write(
+            await store.db.execute(
                 "INSERT INTO feedback (category, area, text, rating, day, granularity, lang)"
                 " VALUES ('trafik', 'asele', 'secret words', 9, '2026-01-01', 'date', 'sv')")
         assert "feedback_rating_check" in str(caught.value)
@@ -230,12 +228,10 @@ from bot.store import open_store
 async def main():
     store = open_store(sys.argv[1])
     await store.open()
-    async with store._connection("write") as conn:
-        transaction = conn.transaction()
-        await transaction.start()
-        await conn.execute("INSERT INTO feedback (category, area, text, rating, day,"
-                           " granularity, lang) VALUES ('trafik', 'asele', 'half', NULL,"
-                           " '2026-11-26', 'date', 'sv')")
+    async with store.db.transaction() as tx:
+        await tx.execute("INSERT INTO feedback (category, area, text, rating, day,"
+                         " granularity, lang) VALUES ('trafik', 'asele', 'half', NULL,"
+                         " '2026-11-26', 'date', 'sv')")
         print("uncommitted", flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
 

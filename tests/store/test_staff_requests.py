@@ -156,6 +156,24 @@ async def test_list_by_status_and_date(store: Store, clock: FixedClock) -> None:
         await store.list_requests(start=clock.now())
 
 
+async def test_one_requesters_requests(store: Store, clock: FixedClock) -> None:
+    """/mina's query: only that person on that transport, newest first, capped, counted."""
+    mine = []
+    for n in range(5):
+        clock.set(dt.datetime(2026, 11, 1 + n, 12, tzinfo=dt.UTC))
+        mine.append(await store.add_request(request(organisation=f"skola {n}")))
+        await store.add_request(request(requester="@annan:skolan.se"))
+        await store.add_request(request(transport="teams"))  # the same id elsewhere
+    got, total = await store.requests_of("matrix", "@lärare:skolan.se", limit=3)
+    assert [r.id for r in got] == mine[::-1][:3] and total == 5
+    got, total = await store.requests_of("matrix", "@lärare:skolan.se",
+                                         since=dt.date(2026, 11, 4))
+    assert [r.id for r in got] == mine[::-1][:2] and total == 2
+    assert await store.requests_of("matrix", "@ingen:skolan.se") == ([], 0)
+    got, total = await store.requests_of("matrix", "@lärare:skolan.se", limit=0)
+    assert got == [] and total == 5
+
+
 async def test_missing_requests(store: Store) -> None:
     kept = await store.add_request(request())
     for missing in (kept + 1, 0, -1, 2**70):

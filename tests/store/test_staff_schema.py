@@ -11,7 +11,7 @@ import pytest
 
 from bot.store import Feedback, Store, StoreError, migrations, open_store
 from bot.store.records import Activity, SessionRequest
-from tests.store.conftest import table_columns
+from tests.store.conftest import index_names, raw_execute, table_columns
 from tests.store.test_durability import run_child
 
 T0 = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
@@ -19,15 +19,6 @@ ACTIVITY = Activity("trafikkontroll", "narvaro-byarna", "Fredrika", dt.date(2026
                     {"fordon": 23}, "", "@anna:polisen.se")
 REQUEST = SessionRequest("Centralskolan", "larare", "drogtecken", 25, "vecka 5", "chat",
                          "@larare:skolan.se", "matrix")
-
-
-async def raw_execute(store: Store, sql: str, *args: object) -> None:
-    """One statement around the store's checks (private plumbing, test-only); `sql` uses
-    $1 … placeholders, which SQLite knows as ?1 …"""
-    if store.backend == "sqlite":
-        await store._write(sql.replace("$", "?"), args)  # type: ignore[attr-defined]
-    else:
-        await store._write(sql, *args)  # type: ignore[attr-defined]
 
 
 async def test_a_version_2_database_upgrades_keeping_its_feedback(
@@ -78,15 +69,7 @@ async def test_the_columns_are_the_records_fields(store: Store) -> None:
 
 async def test_the_indexes_exist(store: Store) -> None:
     wanted = {"activities_day", "activities_author_created", "session_requests_status"}
-    if store.backend == "sqlite":
-        rows = await store._fetch_all(  # type: ignore[attr-defined]
-            "SELECT name FROM sqlite_master WHERE type = 'index'", ())
-        names = {r[0] for r in rows}
-    else:
-        rows = await store._fetch(  # type: ignore[attr-defined]
-            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
-        names = {r["indexname"] for r in rows}
-    assert wanted <= names
+    assert wanted <= await index_names(store)
 
 
 @pytest.mark.parametrize("sql", [
@@ -109,18 +92,17 @@ async def test_the_indexes_exist(store: Store) -> None:
 async def test_the_schema_itself_refuses_what_validation_refuses(
     store: Store, sql: str
 ) -> None:
-    now: object = T0 if store.backend == "postgres" else T0.isoformat()
     if store.backend == "sqlite":
         sql = sql.replace("repeat('x', 2001)", "printf('%2001s', 'x')")
     with pytest.raises(StoreError, match=r"(?i)check"):
-        await raw_execute(store, sql, now)
+        await raw_execute(store, sql, T0)
     assert await store.list_activities() == []
     assert await store.list_requests() == []
     # The same statement with the values fixed goes in: it was the CHECK that refused.
     for wrong, right in [("'pending'", "'open'"), (" 0,", " 1,"), ("('',", "('x',"),
                          ("'[1, 2]'", "'{}'"), ("2001", "2000")]:
         sql = sql.replace(wrong, right)
-    await raw_execute(store, sql, now)
+    await raw_execute(store, sql, T0)
     assert len(await store.list_activities()) + len(await store.list_requests()) == 1
 
 

@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 
 from bot.store import Feedback, Store, StoreError, Unanswered, migrations, open_store
-from bot.store.base import MAX_UNANSWERED_TEXT
-from tests.store.conftest import table_columns
-from tests.store.test_staff_schema import raw_execute
+from bot.store.records import MAX_UNANSWERED_TEXT
+from tests.store.conftest import index_names, raw_execute, raw_fetch, table_columns
 
 D1, D2, D3, D4 = (dt.date(2026, 3, d) for d in (1, 2, 3, 4))
 
@@ -207,26 +206,13 @@ async def test_the_table_keeps_only_the_text_the_count_and_two_days(store: Store
         if store.backend == "postgres" else
         {"text": "text", "count": "integer", "first_day": "text", "last_day": "text"})
     await store.record_unanswered("fråga", D1)
-    if store.backend == "sqlite":
-        rows = await store._fetch_all("SELECT * FROM unanswered", ())  # type: ignore[attr-defined]
-        assert rows == [("fråga", 1, "2026-03-01", "2026-03-01")]
-    else:
-        rows = await store._fetch("SELECT * FROM unanswered")  # type: ignore[attr-defined]
-        assert [tuple(r) for r in rows] == [("fråga", 1, D1, D1)]
+    assert await raw_fetch(store, "SELECT * FROM unanswered") == (
+        [("fråga", 1, D1, D1)] if store.backend == "postgres" else
+        [("fråga", 1, "2026-03-01", "2026-03-01")])
 
 
 async def test_the_last_day_index_exists(store: Store) -> None:
-    if store.backend == "sqlite":
-        rows = await store._fetch_all(  # type: ignore[attr-defined]
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'unanswered'",
-            ())
-        names = {r[0] for r in rows}
-    else:
-        rows = await store._fetch(  # type: ignore[attr-defined]
-            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
-            " AND tablename = 'unanswered'")
-        names = {r["indexname"] for r in rows}
-    assert "unanswered_last_day" in names
+    assert "unanswered_last_day" in await index_names(store)
 
 
 @pytest.mark.parametrize(("values", "fixed"), [

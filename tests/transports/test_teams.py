@@ -260,4 +260,4 @@ async def test_a_failing_handle_gets_a_generic_apology(caplog: pytest.LogCapture
 
 def test_a_secret_that_is_not_base64_is_a_startup_error() -> None:
     with pytest.raises(ValueError, match=r"^teams\.secret: "):
-        TeamsWebhook(TeamsSettings(secret="not base64!"), Recording())
+        TeamsWebhook(TeamsSettings(secret="not base64!"), Recording(), FixedClock(TODAY))

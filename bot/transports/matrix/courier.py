@@ -20,6 +20,9 @@ ENCRYPTION = {"type": "m.room.encryption", "state_key": "",
 
 
 class MatrixCourier:
+    """Reaches rooms the bot is in and people (a direct chat, opened when there is none):
+    registered with the Outbox for both."""
+
     def __init__(self, transport: MatrixTransport) -> None:
         self.transport = transport
 

@@ -10,15 +10,11 @@ from pathlib import Path
 from nio import AsyncClient, AsyncClientConfig, LoginError, WhoamiError
 
 from bot.config import MatrixSettings
-from bot.core.ports import TransportState
+from bot.core.ports import TransportSetupError, TransportState
 from bot.transports.matrix.link import NETWORK_ERRORS, Link
 
 log = logging.getLogger("bot.matrix")
 CREDENTIALS = "matrix:credentials"
-
-
-class MatrixSetupError(Exception):
-    """A problem the operator must fix (wrong password, ...): one clear line."""
 
 
 def make_client(settings: MatrixSettings, data_dir: Path) -> AsyncClient:
@@ -74,7 +70,7 @@ async def _log_in_once(client: AsyncClient, settings: MatrixSettings,
         who = await client.whoami()
         if isinstance(who, WhoamiError):
             if who.status_code in ("M_UNKNOWN_TOKEN", "M_MISSING_TOKEN"):
-                raise MatrixSetupError("matrix: the homeserver does not accept the "
+                raise TransportSetupError("matrix: the homeserver does not accept the "
                                        "configured access_token")
             raise OSError(f"whoami: {who.status_code}")
         if who.device_id and who.device_id != client.device_id:
@@ -84,7 +80,7 @@ async def _log_in_once(client: AsyncClient, settings: MatrixSettings,
     if isinstance(response, LoginError):
         if str(response.status_code).startswith("5"):
             raise OSError(f"login: {response.status_code}")
-        raise MatrixSetupError(f"matrix: login as {settings.user_id} failed: "
+        raise TransportSetupError(f"matrix: login as {settings.user_id} failed: "
                                f"{response.message}")
     await state.set_value(CREDENTIALS, json.dumps({
         "homeserver": settings.homeserver, "user_id": response.user_id,

@@ -37,12 +37,12 @@ from bot.config import MatrixSettings
 from bot.core.clock import TZ, Clock, SystemClock
 from bot.core.messages import Reply
 from bot.core.ports import Handle, TransportState
+from bot.core.texts import both
 from bot.transports.matrix import outbound
 from bot.transports.matrix.content import reply_content
 from bot.transports.matrix.inbound import Addressing, Inbound, inbound, relations
 from bot.transports.matrix.link import NETWORK_ERRORS, Link
 from bot.transports.matrix.session import log_in, make_client
-from bot.transports.matrix.texts import both
 from bot.transports.matrix.trust import CANCEL, Trust
 
 log = logging.getLogger("bot.matrix")

@@ -16,16 +16,21 @@ from nio import AsyncClient, KeyVerificationStart, ToDeviceEvent, UnknownToDevic
 from nio.event_builders import ToDeviceMessage
 
 from bot.config import MatrixSettings
+from bot.core.texts import t
 from bot.transports.matrix.cross_signing import CrossSigning, Homeserver, Result, State
 from bot.transports.matrix.keys import KeyFileError
 from bot.transports.matrix.link import NETWORK_ERRORS
-from bot.transports.matrix.texts import cancel_reason
 
 log = logging.getLogger("bot.matrix")
 WITHHELD = "m.room_key.withheld"
 REQUEST = "m.key.verification.request"
 CANCEL = "m.key.verification.cancel"
 MAX_WITHHELD = 5000  # session ids remembered, oldest forgotten first
+
+
+def _cancel_reason() -> str:
+    """The reason in a verification cancel: read by client software, in English."""
+    return t("matrix_cancel_reason", "en")
 
 
 def cross_signing(session: aiohttp.ClientSession, client: AsyncClient,
@@ -100,7 +105,7 @@ class Trust:
             if isinstance(device, str) and isinstance(transaction, str):
                 message = ToDeviceMessage(CANCEL, event.sender, device, {
                     "transaction_id": transaction, "code": "m.user",
-                    "reason": cancel_reason()})
+                    "reason": _cancel_reason()})
                 with contextlib.suppress(*NETWORK_ERRORS):  # the other side times out
                     await client.to_device(message)
 
@@ -111,5 +116,5 @@ class Trust:
 
     @staticmethod
     def cancel_content(request_event_id: str) -> dict[str, Any]:
-        return {"code": "m.user", "reason": cancel_reason(),
+        return {"code": "m.user", "reason": _cancel_reason(),
                 "m.relates_to": {"rel_type": "m.reference", "event_id": request_event_id}}

@@ -1,0 +1,68 @@
+"""What the follow-up report shows, grouped and labelled, independent of the format.
+
+`bot.features.report` fills these values; its Markdown and CSV writers and the HTML
+template (`bot.features.report_html`) read them. Kept apart so that the writers import
+the values and not each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.knowledge.render import Status
+from bot.text.lang import Lang
+
+
+def num(n: int, lang: str) -> str:
+    """A count as people read it: "44 803" in Swedish (a no-break space), "44,803" in English."""
+    return f"{n:,}".replace(",", "\u00a0" if lang == "sv" else ",")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One promise's part of the report, with every label already in the report's language."""
+
+    key: str  # the promise id, or OTHER
+    heading: str
+    short: str  # the start of the text, for the summary table
+    text: str
+    period_id: str  # "" for OTHER
+    period_label: str  # "2021–2022"
+    period: str  # "2021–2022 (1 januari 2021 – 31 december 2022)"
+    state: str  # "avslutad 31 december 2022"
+    status: Status | None
+    responsible: str
+    n: int
+    places: list[tuple[str, int]]
+    units: list[tuple[str, int]]
+    kinds: list[tuple[str, int]]
+    months: list[tuple[str, int]]  # every month of the report, 0 included
+    month_units: dict[str, list[tuple[str, int]]]  # only months with counts
+
+    def sums(self, none: str, lang: Lang) -> str:
+        return ", ".join(f"{num(n, lang)} {unit}" for unit, n in self.units) or none
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A count table: sessions or feedback by one dimension, and the total."""
+
+    group: str  # "audience", "topic", "category", "area" (the CSV's group column)
+    title: str
+    columns: tuple[str, ...]  # ids of the value columns (CSV); labels are in `head`
+    head: list[str]
+    rows: list[tuple[str, str, list[str]]]  # (id, label, values)
+    total: list[str]  # the same for every dimension of a section
+
+
+@dataclass(frozen=True)
+class Report:
+    lang: Lang
+    texts: dict[str, str]
+    title: str
+    period: str
+    made: str
+    periods: list[tuple[str, str]]  # (period label, status text) of overlapping periods
+    sections: list[Section]
+    sessions: list[Breakdown]
+    feedback: list[Breakdown]

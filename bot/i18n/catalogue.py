@@ -1,0 +1,112 @@
+"""Read the text catalogues: one flat YAML map a language, `bot/i18n/<lang>.yaml`.
+
+A municipality reviews every word the bot says in one place, and a third language is added
+by adding a file. This module only reads and reports; which languages are required and
+which one a missing text falls back to is the caller's to say (bot.core.texts), so that
+this room imports nothing of the bot.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+FOLDER = Path(__file__).resolve().parent
+# A catalogue is named for its language: sv.yaml, en.yaml, fi.yaml, pt-BR.yaml. Other YAML
+# here (notices.yaml) is data of another kind.
+_LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class CatalogueError(Exception):
+    """A catalogue the bot cannot speak from: one line per problem, none a traceback."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(problems[0] + more if problems else "text catalogue problem")
+
+
+@dataclass
+class Catalogue:
+    """One language's texts by key, with the line each key is on (for the problems)."""
+
+    lang: str
+    path: Path
+    texts: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def where(self, key: str) -> str:
+        return f"{self.path}:{self.lines.get(key, 1)}"
+
+
+def placeholders(text: str) -> frozenset[str] | None:
+    """The `{names}` a text is filled with; None when its braces are broken."""
+    try:
+        return frozenset(name for _, name, _, _ in string.Formatter().parse(text)
+                         if name is not None)
+    except ValueError:
+        return None
+
+
+def catalogue_files(folder: Path) -> Iterator[tuple[str, Path]]:
+    """(language, path) for each catalogue in `folder`, in name order."""
+    for path in sorted(folder.glob("*.yaml")):
+        if _LANGUAGE_FILE.fullmatch(path.stem):
+            yield path.stem, path
+
+
+def read_catalogue(lang: str, path: Path) -> tuple[Catalogue, list[str]]:
+    """The catalogue in `path`, and what is wrong with its form (the keys that are fine
+    are read all the same, so that one slip does not hide the rest)."""
+    catalogue = Catalogue(lang, path)
+    try:
+        root = yaml.compose(path.read_text("utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError) as exc:
+        return catalogue, [f"{path}: cannot be read ({exc.__class__.__name__})"]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or "not valid YAML"
+        return catalogue, [f"{path}{line}: not valid YAML ({reason})"]
+    if root is None:
+        return catalogue, [f"{path}: empty"]
+    if not isinstance(root, yaml.MappingNode):
+        return catalogue, [f"{path}:1: must be a map of key: text"]
+    problems = []
+    for key_node, value_node in root.value:
+        line = key_node.start_mark.line + 1
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            problems.append(f"{path}:{line}: {key!r} is not a key (lowercase a-z, 0-9, _)")
+            continue
+        if key in catalogue.texts:
+            problems.append(f"{path}:{line}: {key}: defined twice "
+                            f"(first on line {catalogue.lines[key]})")
+            continue
+        # Only a plain string is a text: `yes`, `12` or a list would reach a resident as
+        # something else than what the reviewer read.
+        if not (isinstance(value_node, yaml.ScalarNode)
+                and value_node.tag == "tag:yaml.org,2002:str"):
+            problems.append(f"{path}:{line}: {key}: must be text (quote it)")
+            continue
+        if not value_node.value.strip():
+            problems.append(f"{path}:{line}: {key}: empty")
+            continue
+        catalogue.texts[key] = value_node.value
+        catalogue.lines[key] = line
+    return catalogue, problems
+
+
+def read_notices(path: Path) -> dict[str, str]:
+    """The fixed notices in languages the bot does not speak (notices.yaml): code -> text."""
+    data = yaml.safe_load(path.read_text("utf-8"))
+    if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in data.items()):
+        raise CatalogueError([f"{path}: must be a map of language code: text"])
+    return data

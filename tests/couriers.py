@@ -1,0 +1,27 @@
+"""A transport's courier for tests: records what the bot sends on its own."""
+
+from __future__ import annotations
+
+STAFF_ROOM = "!personal:x"
+
+
+class RecordingCourier:
+    """Stands in for a transport: records what the bot sends on its own; the members of
+    `room` are `members`."""
+
+    def __init__(self, members: frozenset[str] = frozenset(), room: str = STAFF_ROOM) -> None:
+        self.rooms: list[tuple[str, str]] = []
+        self.users: list[tuple[str, str]] = []
+        self._members = members
+        self._room = room
+
+    async def to_room(self, room: str, markdown: str) -> bool:
+        self.rooms.append((room, markdown))
+        return True
+
+    async def to_user(self, user: str, markdown: str) -> bool:
+        self.users.append((user, markdown))
+        return True
+
+    def members(self, room: str) -> frozenset[str]:
+        return self._members if room == self._room else frozenset()
