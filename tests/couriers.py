@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core.outbox import Outbox
+
 STAFF_ROOM = "!personal:x"
 
 
@@ -25,3 +27,11 @@ class RecordingCourier:
 
     def members(self, room: str) -> frozenset[str]:
         return self._members if room == self._room else frozenset()
+
+
+def outbox_for(courier: RecordingCourier, *transports: str) -> Outbox:
+    """An Outbox on which `courier` carries the messages of each of `transports`."""
+    box = Outbox()
+    for transport in transports:
+        box.register(transport, courier)
+    return box

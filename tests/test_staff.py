@@ -15,7 +15,7 @@ from bot.core.outbox import Outbox
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store import Store
 from tests.conftest import ask
-from tests.couriers import RecordingCourier
+from tests.couriers import RecordingCourier, outbox_for
 
 STAFF, ADMIN, TEACHER, RESIDENT = "@polis1:x", "@chef:x", "@larare:x", "@invanare:x"
 STAFF_ROOM = "!personal:x"
@@ -28,10 +28,7 @@ def courier() -> RecordingCourier:
 
 @pytest.fixture
 def outbox(courier: RecordingCourier) -> Outbox:
-    box = Outbox()
-    box.register("test", courier)
-    box.register("matrix", courier)
-    return box
+    return outbox_for(courier, "test", "matrix")
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from bot.knowledge.holder import KnowledgeHolder
 from bot.store import Store
 from bot.store.records import Activity, SessionRequest
 from tests.conftest import TODAY, ask
-from tests.couriers import RecordingCourier
+from tests.couriers import RecordingCourier, outbox_for
 
 STAFF, OTHER, ADMIN, TEACHER = "@polis1:x", "@polis2:x", "@chef:x", "@larare:x"
 ERROR = t("error", "sv")
@@ -37,9 +37,7 @@ def courier() -> RecordingCourier:
 
 @pytest.fixture
 def outbox(courier: RecordingCourier) -> Outbox:
-    box = Outbox()
-    box.register("test", courier)
-    return box
+    return outbox_for(courier, "test")
 
 
 def make_bot(holder: KnowledgeHolder, store: Store, clock: FixedClock,

@@ -37,6 +37,7 @@ from bot.store.ports import ActivityRepo
 from bot.store.records import Activity
 from bot.store.staff import MAX_NOTE
 from bot.text.normalize import fold
+from bot.text.numbers import grouped
 
 UNDO_WITHIN = dt.timedelta(days=1)
 LIST_MOST = 20
@@ -218,9 +219,7 @@ class ActivityLog:
         return Reply(text, Outcome.COMMAND, turn.lang)
 
 
-def number(n: int, lang: Lang) -> str:
-    """"99 999" in Swedish (a no-break space), "99,999" in English."""
-    return f"{n:,}".replace(",", "\u00a0" if lang == "sv" else ",")
+number = grouped  # "99 999" in Swedish, "99,999" in English
 
 
 def kept(note: str) -> str:

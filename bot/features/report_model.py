@@ -11,11 +11,9 @@ from dataclasses import dataclass
 
 from bot.knowledge.render import Status
 from bot.text.lang import Lang
+from bot.text.numbers import grouped
 
-
-def num(n: int, lang: str) -> str:
-    """A count as people read it: "44 803" in Swedish (a no-break space), "44,803" in English."""
-    return f"{n:,}".replace(",", "\u00a0" if lang == "sv" else ",")
+num = grouped  # the report's name for it
 
 
 @dataclass(frozen=True)

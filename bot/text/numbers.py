@@ -43,3 +43,9 @@ def read_int(text: str) -> int | None:
         return None
     return int(body)
 
+
+
+def grouped(n: int, lang: str) -> str:
+    """A count as people read it: "44 803" in Swedish (a no-break space), "44,803" in
+    English."""
+    return f"{n:,}".replace(",", "\u00a0" if lang == "sv" else ",")

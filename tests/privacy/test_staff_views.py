@@ -22,28 +22,12 @@ from bot.store import Store
 from bot.store.base import Feedback
 from bot.transports.matrix.content import to_html
 from tests.conftest import SHIPPED, ask
+from tests.couriers import RecordingCourier, outbox_for
 
 STAFF, TEACHER = "@polis1:x", "@larare:x"
 STAFF_ROOM = "!personal:x"
 HOSTILE = ("Kalle Svensson [klicka](https://evil.example/login) <b>fet</b> "
            "![bild](http://evil.example/x.png) @room **viktigt**")
-
-
-class Courier:
-    def __init__(self) -> None:
-        self.rooms: list[str] = []
-        self.users: list[str] = []
-
-    async def to_room(self, room: str, markdown: str) -> bool:
-        self.rooms.append(markdown)
-        return True
-
-    async def to_user(self, user: str, markdown: str) -> bool:
-        self.users.append(markdown)
-        return True
-
-    def members(self, room: str) -> frozenset[str]:
-        return frozenset()
 
 
 class Markup(HTMLParser):
@@ -62,16 +46,13 @@ def markup(markdown: str) -> set[str]:
 
 
 @pytest.fixture
-def courier() -> Courier:
-    return Courier()
+def courier() -> RecordingCourier:
+    return RecordingCourier()
 
 
 @pytest.fixture
-def outbox(courier: Courier) -> Outbox:
-    box = Outbox()
-    box.register("test", courier)
-    box.register("matrix", courier)
-    return box
+def outbox(courier: RecordingCourier) -> Outbox:
+    return outbox_for(courier, "test", "matrix")
 
 
 @pytest.fixture
@@ -118,7 +99,7 @@ def test_a_shown_text_is_cut_to_its_length_after_redaction() -> None:
 
 
 async def test_booking_notice_list_and_dm_show_the_requesters_words_literally(
-        bot: Bot, outbox: Outbox, courier: Courier) -> None:
+        bot: Bot, outbox: Outbox, courier: RecordingCourier) -> None:
     teacher = {"sender": TEACHER, "transport": "test"}
     for answer in ("/boka", "**Skolan** [x](https://evil.example) <i>", "1", "1",
                    "hoppa över", "> v 48 @room", "hoppa över", "ja"):
@@ -128,8 +109,8 @@ async def test_booking_notice_list_and_dm_show_the_requesters_words_literally(
                           sender=STAFF)
     assert "#1" in confirmed.text
     await outbox.drain()
-    [notice] = courier.rooms
-    [dm] = courier.users
+    [(_, notice)] = courier.rooms
+    [(_, dm)] = courier.users
     for text in (listed, notice, dm):
         plain = to_plain(text).replace(WJ, "")
         assert "**Skolan** [x](https://evil.example) <i>" in plain

@@ -7,7 +7,6 @@ import asyncio
 import datetime as dt
 import json
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -19,7 +18,19 @@ from bot.core.clock import FixedClock
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store import Store
 from bot.transports.teams_text import plain_text, to_teams_html
-from tests.transports.test_teams import ANNA, ERIK, Recording, activity, post, say, serve
+from tests.transports import test_teams
+from tests.transports.test_teams import (
+    ANNA,
+    ERIK,
+    Recording,
+    activity,
+    post,
+    say,
+    serve,
+)
+
+# The webhook on the shipped base, as test_teams serves it (a pytest fixture).
+client = test_teams.client
 
 # Each took seconds with the regular expressions teams.py used (11 s for the first).
 FLOODS = {
@@ -30,14 +41,6 @@ FLOODS = {
     "brackets then one end": "<at>" + "<" * 60_000 + ">",
     "mentions and brackets": "<at>a</at><b" * 5_000,
 }
-
-
-@pytest.fixture
-async def client(shipped_holder: KnowledgeHolder, clock: FixedClock,
-                 store: Store) -> AsyncIterator[TestClient[Any, Any]]:
-    async with serve(build_bot(Config(), clock, shipped_holder, store).handle,
-                     clock) as served:
-        yield served
 
 
 def minimal(text: str, **extra: Any) -> dict[str, Any]:
