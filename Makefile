@@ -27,6 +27,12 @@ $(ELEMENT)/node_modules/.package-lock.json: $(ELEMENT)/package-lock.json
 	cd $(ELEMENT) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# axe-core for the web chat's browser tests (tests/web/browser), from npm, pinned.
+BROWSER := tests/web/browser
+$(BROWSER)/node_modules/.package-lock.json: $(BROWSER)/package-lock.json
+	cd $(BROWSER) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # Debian packages the tests use: PostgreSQL's server (the store contract runs on a throwaway
 # cluster) and Chromium (it draws the HTML report). Installed when missing, without the
 # recommended extras (with them Chromium alone pulls over a hundred packages), as root
@@ -46,7 +52,8 @@ system-packages:
 	    apt-get install -y -qq --no-install-recommends$$missing >/dev/null; \
 	fi
 
-test: system-packages $(VENV)/.installed-dev $(ELEMENT)/node_modules/.package-lock.json
+test: system-packages $(VENV)/.installed-dev $(ELEMENT)/node_modules/.package-lock.json \
+      $(BROWSER)/node_modules/.package-lock.json
 	$(BIN)/ruff check bot tests bench training
 	$(BIN)/python -m bot check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -64,6 +71,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/store_throughput.py
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/webhook_load.py
+	$(BIN)/python bench/webchat_load.py
 	$(BIN)/python bench/matrix_latency.py
 
 # Retrain the safety classifier from training/safety_corpus/ (deterministic).

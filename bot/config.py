@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import os
 import re
 import types
@@ -158,6 +159,56 @@ class MatrixSettings(Section):
         return self
 
 
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?|https?://\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
+
+
+def _origin(value: str) -> str:
+    """"https://www.asele.se" (a trailing "/" is dropped); ValueError for anything else."""
+    origin = value.strip().removesuffix("/")
+    if not _ORIGIN.fullmatch(origin):
+        raise ValueError(f'"{value}" is not an origin like https://www.asele.se '
+                         "(scheme and host, no path)")
+    return origin.lower()
+
+
+class WebSettings(Section):
+    """The web chat on http.listen (/chat); see bot/transports/webchat."""
+
+    enabled: bool = True
+    public_url: str | None = None  # the bot's own origin as residents reach it
+    allowed_origins: list[str] = []  # pages that may embed the widget
+    new_conversations_per_hour: int = Field(default=20, ge=1)  # per address (keyed hash)
+    messages_per_minute: int = Field(default=20, ge=1)  # per conversation
+    idle_minutes: int = Field(default=120, ge=1)  # a conversation is forgotten after this
+    max_conversations: int = Field(default=5000, ge=1)
+    max_text: int = Field(default=2000, ge=1, le=4000)  # the core reads 4000 at most
+    trusted_proxies: list[str] = []  # X-Forwarded-For honoured only from these
+    retry_ms: int = Field(default=2000, ge=100)  # how soon a page reconnects
+    ping_seconds: float = Field(default=15.0, gt=0)  # keeps quiet streams open
+    # Where a resident reports an accessibility problem (the statement links it).
+    accessibility_contact: str | None = Field(default=None, pattern=r"^(https?://|mailto:)\S+$")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str | None) -> str | None:
+        return None if value is None else _origin(value)
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, values: list[str]) -> list[str]:
+        return [_origin(v) for v in values]
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ipaddress.ip_network(value.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f'"{value}" is not an IP address or network') from None
+        return [v.strip() for v in values]
+
+
 class Config(Section):
     knowledge: Path = Path("knowledge")
     data_dir: Path = Path("data")
@@ -168,6 +219,7 @@ class Config(Section):
     http: HttpSettings | None = None
     teams: TeamsSettings | None = None
     matrix: MatrixSettings | None = None
+    web: WebSettings | None = None
     # `run` starts the terminal chat (as it does with no config file at all) instead of
     # serving; it runs alone, so not with matrix, teams or http.
     console: bool = False
@@ -179,7 +231,12 @@ class Config(Section):
     @property
     def chat_transports(self) -> list[str]:
         """The configured transports residents chat on (the terminal chat aside)."""
-        return [name for name in ("matrix", "teams") if getattr(self, name) is not None]
+        names = [name for name in ("matrix", "teams") if getattr(self, name) is not None]
+        return [*names, "web"] if self.web_enabled else names
+
+    @property
+    def web_enabled(self) -> bool:
+        return self.web is not None and self.web.enabled
 
     @property
     def serves(self) -> bool:

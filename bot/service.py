@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -43,14 +44,32 @@ def preflight(config: Config) -> tuple[list[str], list[str]]:
     folder = _unwritable(config.data_dir)
     if folder:
         problems.append(folder)
-    if config.http is not None or config.teams is not None:
+    if config.http is not None or config.teams is not None or config.web_enabled:
         http = config.http or HttpSettings()
         problem = probe_listen(http)
         if problem and answers_as_bot(http):
             notes.append(f"http.listen: {http.listen} is served by a running medborgarbot")
         elif problem:
             problems.append(problem)
+    if config.web is not None and config.web_enabled:
+        problems += _web_problems()
+        if config.web.public_url is None:
+            notes.append("web.public_url is not set: the chat takes API calls from the "
+                         "origin of the Host they are sent to (set it behind a proxy)")
     return problems, notes
+
+
+def _web_problems() -> list[str]:
+    """The web chat's page and files are there (an install without its package data)."""
+    from bot.transports.webchat.front import STATIC
+
+    try:
+        from bot.transports.webchat import pages  # noqa: F401
+    except Exception as exc:
+        return [f"web: the chat page cannot be made ({type(exc).__name__}): reinstall"]
+    missing = [n for n in ("chat.js", "chat.css", "widget.js", "widget.css")
+               if not (STATIC / n).is_file()]
+    return [f"web: missing {', '.join(missing)} in {STATIC}: reinstall"] if missing else []
 
 
 def _unwritable(folder: Path) -> str | None:
@@ -164,7 +183,15 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock,
             teams = TeamsWebhook(config.teams, bot.handle, clock)
             teams.attach(app)
             transports.append(teams)
-        if config.http is not None or config.teams is not None:
+        if config.web is not None and config.web_enabled:
+            from bot.transports.webchat import WebChat
+
+            web_chat = WebChat(config.web, bot.handle, clock)
+            web_chat.attach(app)  # its streams end and its replies land as the server stops
+            # A live conversation is a room the bot can post in; a page has no person.
+            outbox.register("web", web_chat.courier, rooms=True, people=False)
+            transports.append(web_chat)
+        if config.http is not None or config.teams is not None or config.web_enabled:
             # Before the chat transports log in: a port in use stops the start right here.
             server = OpsServer(config.http or HttpSettings(), app)
             await server.start()
@@ -179,6 +206,11 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock,
         if not config.chat_transports:
             log.warning("no chat transport is configured (matrix, teams): serving only "
                         "/healthz and /metrics")
+        # What start-up loaded (knowledge base, models, catalogues) lives as long as the
+        # process: moved out of the collector's reach, so that a full collection no longer
+        # walks it (150-250 ms pauses in bench/webchat_load.py before this).
+        gc.collect()
+        gc.freeze()
         log.info("medborgarbot running: %d topics, %d transport(s)", len(holder.kb.topics),
                  len(transports))
         await stopping.wait()

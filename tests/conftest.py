@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Callable
+import shutil
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.app import build_bot
 from bot.config import Config
+from bot.core import texts
 from bot.core.bot import Bot
 from bot.core.clock import FixedClock
 from bot.core.messages import IncomingMessage, Reply
+from bot.i18n.catalogue import FOLDER
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store import Store, open_store
 
@@ -60,3 +63,22 @@ async def ask(bot: Bot, text: str, **kwargs: object) -> Reply:
     reply = await bot.handle(message(text, **kwargs))
     assert reply is not None, f"no reply to {text!r}"
     return reply
+
+
+@pytest.fixture
+def shipped_texts() -> Iterator[None]:
+    """The test starts and ends with the shipped catalogues and no deployment wording
+    (the catalogue tests use it for every test: `pytest.mark.usefixtures`)."""
+    texts.use_overrides({})
+    texts.load()
+    yield
+    texts.use_overrides({})
+    texts.load()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A copy of the shipped text catalogues to break."""
+    target = tmp_path / "i18n"
+    shutil.copytree(FOLDER, target)
+    return target

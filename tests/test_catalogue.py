@@ -17,10 +17,11 @@ import pytest
 
 from bot.core import texts
 from bot.core.texts import CatalogueError, catalogue_findings, t
-from bot.i18n.catalogue import FOLDER
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from tests.conftest import FIXTURE, ROOT
+
+pytestmark = pytest.mark.usefixtures("shipped_texts")
 
 BOT = ROOT / "bot"
 # The calls that take a catalogue key as their first argument.
@@ -30,22 +31,6 @@ KEY_LIKE = re.compile(r"^(?:act|bk|date|dialogue|fb|fbs|kb|month|ops|rep|report|
                       r"teams|matrix|console)_[a-z0-9_]+$")
 
 
-@pytest.fixture(autouse=True)
-def _shipped_texts() -> Iterator[None]:
-    """Each test starts and ends with the shipped catalogues and no deployment wording."""
-    texts.use_overrides({})
-    texts.load()
-    yield
-    texts.use_overrides({})
-    texts.load()
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """A copy of the shipped catalogues to break."""
-    target = tmp_path / "i18n"
-    shutil.copytree(FOLDER, target)
-    return target
 
 
 def _drop_line(path: Path, prefix: str) -> None:

@@ -12,14 +12,19 @@ from bot.core.clock import Clock
 from bot.core.locks import KeyedLocks
 from bot.core.messages import IncomingMessage, Lang, Outcome, Reply
 from bot.core.metrics import Metrics
-from bot.core.texts import t
+from bot.core.texts import language, t
 from bot.core.turn import Handler, Turn
+from bot.text.lang import base, speaking
 from bot.text.language import detect
 from bot.text.normalize import fold, strip_control
 
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 4000
+# On a page with a language of its own (IncomingMessage.prefer), the person's message must
+# show this much more of the other language to be answered in it: "hej" on an English page
+# stays English, "vad har polisen lovat" does not.
+PAGE_HOLDS = 1.5
 # Sees every reply before it leaves, with the turn it answers (the dialogue adds the way
 # back to an interrupted question). Must not raise; one that does is logged and skipped.
 After = Callable[[Turn, Reply], Reply]
@@ -82,13 +87,14 @@ class Bot:
     async def _handle(self, msg: IncomingMessage) -> Reply | None:
         raw = msg.text if isinstance(msg.text, str) else ""
         addressed = msg.is_direct or msg.addressed
-        lang = msg.lang or self.default_lang
+        page = self._page(msg)
+        lang = msg.lang or page
         text = strip_control(raw).strip() if len(raw) <= self.max_chars else ""
         refusal = self._refusal(raw, text, lang)
         if refusal is not None and not addressed:
             return None
         folded = fold(text)  # once a turn: the steps read turn.folded and turn.words
-        lang = msg.lang or detect(text, self.default_lang, words=folded.split())
+        lang = msg.lang or self._language(msg, text, folded, page)
         turn = Turn(msg=msg, text=text, lang=lang, now=self.clock.now(), given_fold=folded)
         reply = refusal or await self._run(turn, addressed)
         if reply is None:
@@ -99,6 +105,22 @@ class Bot:
             except Exception as exc:  # the reply goes out as it is
                 log.error("after-hook failed: %s", type(exc).__name__)
         return reply
+
+    def _page(self, msg: IncomingMessage) -> Lang:
+        """The language to answer in unless the message tells another: the page's
+        (`prefer`, as a ReplyLang for "sv-lattlast" or "sma" when their catalogue exists),
+        else the bot's default."""
+        if msg.prefer is None:
+            return self.default_lang
+        return speaking(msg.prefer) if language(msg.prefer) is not None else base(msg.prefer)
+
+    def _language(self, msg: IncomingMessage, text: str, folded: str, page: Lang) -> Lang:
+        """The reply language: the one the message clearly reads as, else the page's. A
+        lättläst or South Sami page answers a Swedish message in its own language."""
+        if msg.prefer is None:
+            return detect(text, self.default_lang, words=folded.split())
+        read = detect(text, base(page), words=folded.split(), margin=PAGE_HOLDS)
+        return page if read == page else read
 
     def _refusal(self, raw: str, text: str, lang: Lang) -> Reply | None:
         """The answer to a message that cannot be read as one: too long, empty, garbled."""

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core import choices
 from bot.core.forms import Form, Step, numbered
-from bot.core.messages import Lang, Outcome, Reply
+from bot.core.messages import Choice, Lang, Outcome, Reply
 from bot.core.texts import t
 
 
@@ -52,10 +53,25 @@ class Session:
         parts.append(f"_{t('skip_or_cancel' if step.optional else 'cancel_hint', lang)}_")
         return "\n\n".join(parts)
 
-    def ask(self, before: Sequence[str] = ()) -> Reply:
-        """The current question, after the lines in `before` (empty ones left out)."""
+    def ask(self, before: Sequence[str] = (), *, draft: bool = False) -> Reply:
+        """The current question, after the lines in `before` (empty ones left out).
+        `draft`: `before` offers the draft (`draft_lines`), which "ja" takes."""
         parts = [*(b for b in before if b), self.prompt()]
-        return Reply("\n\n".join(parts), Outcome.DIALOGUE, self.lang)
+        return Reply("\n\n".join(parts), Outcome.DIALOGUE, self.lang,
+                     choices=self.choices(draft=draft))
+
+    def choices(self, *, draft: bool = False) -> tuple[Choice, ...]:
+        """The buttons for what the prompt asks: the numbered options, "ja" to the draft,
+        "hoppa över" on an optional step; "ja" or "avbryt" at the confirmation."""
+        lang, step = self.lang, self.step
+        if step is None:
+            return (choices.word("choice_yes", lang), choices.word("choice_cancel", lang))
+        picks = choices.numbered(c.label[lang] for c in step.choices)
+        if draft and self.draft is not None:
+            picks += (choices.word("choice_yes", lang),)
+        if step.optional:
+            picks += (choices.word("choice_skip", lang),)
+        return picks
 
     def way_back(self) -> str:
         """What a reply to something else ends with while this dialogue is under way."""

@@ -32,6 +32,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from bot.core import choices
 from bot.core.commands import Command, CommandRouter
 from bot.core.dialogue_state import Session
 from bot.core.forms import (
@@ -191,7 +192,8 @@ class Dialogues:
             session.expires = turn.now + self.hold
             if read_int(text) is not None:  # an answer to the paused question, surely
                 session.hinted = True
-                return Reply(session.hint(lang), Outcome.DIALOGUE, lang)
+                return Reply(session.hint(lang), Outcome.DIALOGUE, lang,
+                             choices=choices.paused(lang))
             return None  # anything else is the person's own business; `after` adds the hint
         session.expires = turn.now + self.timeout
         if answer in PAUSE:
@@ -199,7 +201,9 @@ class Dialogues:
             session.hinted = True
             return Reply(t("dialogue_paused", lang, what=session.what(lang),
                            hours=int(self.hold.total_seconds() // 3600)),
-                         Outcome.DIALOGUE, lang)
+                         Outcome.DIALOGUE, lang, choices=(
+                             choices.word("choice_resume", lang),
+                             choices.word("choice_cancel", lang)))
         if answer in RESUME:
             return session.ask()
         if step is None:
@@ -226,7 +230,7 @@ class Dialogues:
                 session.draft = None
                 return self._advance(session, value, notes)
             if read_int(text) is not None:  # a number is no account of what happened
-                return session.ask(session.draft_lines())
+                return session.ask(session.draft_lines(), draft=True)
             session.draft = None
         return self._take(session, text, [], notice=True)
 
@@ -245,11 +249,14 @@ class Dialogues:
             return reply  # 112 and nothing else
         if session.paused:
             session.expires = turn.now + self.hold
+            # A number answers the paused question (the hint again), not the reply's
+            # suggestions: no buttons that would say otherwise.
             if session.hinted or reply.outcome is Outcome.EMERGENCY:  # 112 stays alone
-                return reply
+                return dataclasses.replace(reply, choices=()) if reply.choices else reply
             session.hinted = True
             return dataclasses.replace(reply, text=reply.text + "\n\n" +
-                                       f"_{session.hint(reply.lang)}_")
+                                       f"_{session.hint(reply.lang)}_",
+                                       choices=choices.paused(reply.lang))
         self._follow(session, turn)
         session.expires = turn.now + self.timeout
         step = session.step
@@ -257,8 +264,11 @@ class Dialogues:
                 and not turn.text.startswith("/")):
             kept = t("dialogue_kept_report", session.lang, what=session.what())
             taken = self._take(session, turn.text.strip(), [kept], notice=False)
-            return dataclasses.replace(reply, text=reply.text + "\n\n" + taken.text)
-        return dataclasses.replace(reply, text=f"{reply.text}\n\n{session.way_back()}")
+            return dataclasses.replace(reply, text=reply.text + "\n\n" + taken.text,
+                                       choices=taken.choices)
+        # The way back ends the reply: a number now picks from the dialogue's list.
+        return dataclasses.replace(reply, text=f"{reply.text}\n\n{session.way_back()}",
+                                   choices=session.choices())
 
     # ------------------------------------------------------------------ the parts
     def _current(self, turn: Turn) -> Session | None:
@@ -273,7 +283,9 @@ class Dialogues:
         """Follows a change of language the message shows ("when does it end?")."""
         if session is None:
             return turn.lang
-        lang = turn.msg.lang or evidence(turn.text, words=turn.words)
+        # A message that shows a language follows the turn's reading of it, which keeps a
+        # web page's own language (lättläst, an English page's "ja") unless clearly another.
+        lang = turn.msg.lang or (turn.lang if evidence(turn.text, words=turn.words) else None)
         if lang is not None:
             session.lang = lang
         return session.lang
@@ -327,7 +339,7 @@ class Dialogues:
         log.info("dialogue resumed: %s", session.state())
         lang = session.lang
         return session.ask([t("dialogue_resumed", lang, what=session.what(lang)),
-                            *session.draft_lines()])
+                            *session.draft_lines()], draft=True)
 
     def _restart(self, session: Session, turn: Turn) -> Reply:
         session.steps = session.form.steps(turn)

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from bot.text.lang import Lang
 
-__all__ = ["IncomingMessage", "Lang", "Outcome", "Reply"]
+__all__ = ["Choice", "IncomingMessage", "Lang", "Outcome", "Reply"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +27,22 @@ class IncomingMessage:
     thread: str | None = None  # the thread root the message belongs to
     time: dt.datetime | None = None
     lang: Lang | None = None  # set when the transport or the person chose a language
+    # The page's language ("sv", "en", "sv-lattlast", "sma"): replies are in it when the
+    # message itself does not clearly tell another (see Bot.handle).
+    prefer: str | None = None
 
     @property
     def conversation(self) -> tuple[str, str, str]:
         """The key dialogues and pending suggestions are kept under (memory only)."""
         return (self.transport, self.room, self.sender)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One answer the bot offers to pick; transports with buttons show it as one."""
+
+    label: str  # what the button says
+    send: str  # what pressing it sends as the person's message
 
 
 class Outcome(StrEnum):
@@ -56,3 +67,6 @@ class Reply:
     reply_to: str | None = None  # the event this answers
     thread: str | None = None
     topic_id: str | None = None
+    # The picks the text offers as a numbered list (which stays in the text for
+    # plain-text transports); sending a choice's `send` does what typing it does.
+    choices: tuple[Choice, ...] = ()

@@ -15,6 +15,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
+from bot.core import choices
 from bot.core.dialogues import Dialogues
 from bot.core.messages import Outcome, Reply
 from bot.core.router import Router
@@ -108,7 +109,8 @@ class Answers:
             self._remember(turn, ids)
             lines = [t("not_sure", turn.lang), self._numbered(kb, ids, turn),
                      t("pick_number", turn.lang)]
-            return Reply("\n\n".join(lines), Outcome.SUGGESTED, turn.lang)
+            return Reply("\n\n".join(lines), Outcome.SUGGESTED, turn.lang,
+                         choices=self._choices(kb, ids, turn))
         # Medium, or a clear question with two topics close at the top: the best answer,
         # and the others offered.
         others = ids[1:] if result.band is Band.MEDIUM or result.close else ()
@@ -123,7 +125,9 @@ class Answers:
                 asked: str | None = None) -> Reply:
         text = kb.answer(topic_id, turn.lang, turn.today, asked or turn.text)
         topic = kb.topics[topic_id]
+        picks: tuple[choices.Choice, ...] = ()
         if others:
+            picks = self._choices(kb, others, turn)
             self._remember(turn, others)
             text += "\n\n_" + t("did_you_mean", turn.lang) + "_\n" + self._numbered(
                 kb, others, turn)
@@ -141,9 +145,10 @@ class Answers:
             if turn.msg.is_direct:
                 self.dialogues.offer(offer, turn)
                 text += "\n\n" + t(OFFERS[offer][0], turn.lang)
+                picks += (choices.word("choice_yes", turn.lang),)  # "ja" starts it
             else:
                 text += "\n\n" + t(OFFERS[offer][1], turn.lang)
-        return Reply(text, outcome, turn.lang, topic_id=topic_id)
+        return Reply(text, outcome, turn.lang, topic_id=topic_id, choices=picks)
 
     @staticmethod
     def _unknown(kb: KnowledgeBase, turn: Turn) -> str:
@@ -166,6 +171,12 @@ class Answers:
     def _numbered(kb: KnowledgeBase, ids: tuple[str, ...], turn: Turn) -> str:
         return "\n".join(f"{i}. {kb.topics[tid].title.get(turn.lang)}"
                          for i, tid in enumerate(ids, 1))
+
+    @staticmethod
+    def _choices(kb: KnowledgeBase, ids: tuple[str, ...], turn: Turn
+                 ) -> tuple[choices.Choice, ...]:
+        """The buttons for `_numbered`'s list: each sends its number, as typing it does."""
+        return choices.numbered(kb.topics[tid].title.get(turn.lang) for tid in ids)
 
     def _remember(self, turn: Turn, ids: tuple[str, ...]) -> None:
         key = turn.msg.conversation

@@ -29,6 +29,7 @@ from bot.knowledge.schema import ChoiceItem
 from bot.privacy.redact import redact
 from bot.store.base import MAX_FEEDBACK_TEXT, Feedback
 from bot.store.ports import FeedbackRepo
+from bot.text.lang import base
 from bot.text.normalize import fold
 from bot.text.numbers import read_int
 
@@ -96,8 +97,10 @@ class FeedbackForm(Form):
     def steps(self, turn: Turn) -> Sequence[Step]:
         choices = self.holder.kb.data.feedback
         assert choices is not None  # refuse() said so already
-        q = _question
-        ratings = tuple(Choice(str(n), _question(key)) for n, key in enumerate(RATINGS, 1))
+        def q(key: str) -> dict[Lang, str]:
+            return _question(key, turn.lang)
+
+        ratings = tuple(Choice(str(n), q(key)) for n, key in enumerate(RATINGS, 1))
         return (Step("category", q("fb_category"), _choices(choices.categories)),
                 Step("area", q("fb_area"), _choices(choices.areas)),
                 Step("text", q("fb_text"), max_chars=MAX_TEXT, incident=True),
@@ -177,5 +180,7 @@ def _fit(text: str, limit: int) -> str:
     return cut.rstrip() + " …"
 
 
-def _question(key: str) -> dict[Lang, str]:
-    return {"sv": t(key, "sv"), "en": t(key, "en")}
+def _question(key: str, lang: str = "sv") -> dict[Lang, str]:
+    """The question in both languages the bot reads; the Swedish one in the person's
+    variety of Swedish (lättläst on a lättläst page) when they write Swedish."""
+    return {"sv": t(key, lang if base(lang) == "sv" else "sv"), "en": t(key, "en")}

@@ -11,6 +11,7 @@ from bot.core.texts import notices, t
 from bot.core.turn import Turn
 from bot.knowledge.holder import KnowledgeHolder
 from bot.text import foreign
+from bot.text.lang import LANGS
 
 # One fixed sentence for each language whose wording we are sure of (bot/i18n/notices.yaml);
 # any other language gets the Swedish and English `foreign_notice` alone.
@@ -28,6 +29,10 @@ class ForeignNotice:
 
     async def __call__(self, turn: Turn) -> Reply | None:
         if turn.msg.lang is not None:  # the person or the transport chose a language
+            return None
+        if turn.msg.prefer and turn.msg.prefer.split("-")[0] not in LANGS:
+            # The page is in a language the municipality supplied (South Sami): its words
+            # are not foreign there, even though the detector cannot read them.
             return None
         analyser = self.holder.kb.analyser
         code = foreign.identify(turn.text, analyser.stopwords, analyser.known_words,

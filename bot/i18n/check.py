@@ -4,7 +4,12 @@ Problems stop the bot: a file that does not parse, a key missing from a required
 (a resident would get an error instead of a text), a `{placeholder}` that differs between
 languages (a text that cannot be filled, or one that leaves a value out). A catalogue
 beyond the required languages may lack keys: those are said in the fallback language
-meanwhile, and listed as warnings.
+meanwhile, and listed as warnings, unless the catalogue says it is partial on purpose
+(`_language: {partial: true}`: lättläst svenska, a municipality's South Sami).
+
+A knowledge base may bring catalogues of its own (its `i18n/` folder, `extra`): a language
+the bot does not ship (sma.yaml), or its own wording of a shipped extra one, which then
+replaces the shipped file. Swedish and English are reworded in the base's `texts:` instead.
 """
 
 from __future__ import annotations
@@ -36,11 +41,21 @@ def _named(keys: Sequence[str]) -> str:
     return shown + (f" and {len(keys) - SHOWN_KEYS} more" if len(keys) > SHOWN_KEYS else "")
 
 
-def check_catalogues(required: Sequence[str], folder: Path = FOLDER) -> Findings:
-    """Read every catalogue in `folder` and check them against the first of `required`
-    (the fallback language): the same keys and the same placeholders."""
+def check_catalogues(required: Sequence[str], folder: Path = FOLDER,
+                     extra: Path | None = None) -> Findings:
+    """Read every catalogue in `folder` (and in `extra`, a knowledge base's own) and check
+    them against the first of `required` (the fallback language): the same keys and the
+    same placeholders."""
     found = Findings()
     for lang, path in catalogue_files(folder):
+        catalogue, problems = read_catalogue(lang, path)
+        found.catalogues[lang] = catalogue
+        found.problems += problems
+    for lang, path in catalogue_files(extra) if extra is not None and extra.is_dir() else ():
+        if lang in required:
+            found.problems.append(f"{path}: {lang} is the bot's own catalogue; reword its "
+                                  "texts in the knowledge base's `texts:` instead")
+            continue
         catalogue, problems = read_catalogue(lang, path)
         found.catalogues[lang] = catalogue
         found.problems += problems
@@ -70,7 +85,7 @@ def check_catalogues(required: Sequence[str], folder: Path = FOLDER) -> Findings
         if catalogue is reference:
             continue
         missing = [k for k in reference.texts if k not in catalogue.texts]
-        if not missing:
+        if not missing or (catalogue.partial and lang not in required):
             continue
         if lang in required:
             found.problems += [f"{catalogue.path}: {k}: missing (in {reference.path.name} "

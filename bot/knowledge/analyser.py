@@ -26,6 +26,9 @@ CLOSE_TYPO = 90  # alike enough to correct before trying to split a compound
 TYPO = 82
 REAL_WORD = 3.0  # a word at least this common (Zipf) in Swedish or English is no typo
 CACHE_SIZE = 32768  # resolved words kept, and unknown words remembered
+# Folded, squeezed prefixes that derive a word rather than head a compound: "misstänkt"
+# (suspected) is no kind of "tänkt" (thought), "förtänkt" no kind of "tänkt".
+DERIVING = frozenset({"mis", "for", "van", "sam"})
 
 
 class Analyser:
@@ -49,6 +52,11 @@ class Analyser:
         self._raw_stopwords = frozenset(words[0][1] for words in stop if len(words) == 1)
         self._word_syn: dict[str, tuple[Word, ...]] = {}
         self._stem_syn: dict[str, tuple[Word, ...]] = {}
+        # How the synonym lists spell each single-word variant (folded -> as written, and
+        # folded stem -> stem as written): "hålla" must not be the village "Hälla", nor
+        # "värvar" (recruits) "varvar" (revs), although each pair folds to one form.
+        self._syn_spellings: dict[str, set[str]] = {}
+        self._syn_stem_spellings: dict[str, set[str]] = {}
         self._phrases: dict[tuple[str, ...], tuple[Word, ...]] = {}
         # How the base spells each term with its å, ä and ö ("bot" -> {"bot"}): a resident's
         # "böter" then stays apart from the base's "bot", although both fold to "bot".
@@ -67,6 +75,8 @@ class Analyser:
                     folded, raw = words[0]
                     self._word_syn.setdefault(folded, target)
                     self._stem_syn.setdefault(stemmer(raw), target)
+                    self._syn_spellings.setdefault(folded, set()).add(raw)
+                    self._syn_stem_spellings.setdefault(stemmer(raw), set()).add(stem(raw))
                     self._spell(raw)
                     if len(folded) >= TYPO_MIN:
                         self._surface.setdefault(folded, tuple(stemmer(r) for _, r in target))
@@ -152,7 +162,14 @@ class Analyser:
                 and folded not in self._word_syn)
 
     def _synonym_terms(self, folded: str, raw: str) -> tuple[str, ...]:
-        target = self._word_syn.get(folded) or self._stem_syn.get(self.stem(raw))
+        if raw != fold_letters(raw):  # written with å, ä or ö: it must be spelt so
+            target = (self._word_syn.get(folded)
+                      if raw in self._syn_spellings.get(folded, ()) else None)
+            key = self.stem(raw)
+            if target is None and stem(raw) in self._syn_stem_spellings.get(key, ()):
+                target = self._stem_syn.get(key)
+        else:
+            target = self._word_syn.get(folded) or self._stem_syn.get(self.stem(raw))
         return tuple(self.stem(r) for _, r in target) if target else ()
 
     def terms(self, text: str) -> list[str]:
@@ -183,6 +200,10 @@ class Analyser:
             term = folded
         if term in self.vocab or term.isdigit():
             return (term,)
+        if folded.endswith("s") and len(folded) > 5:  # a genitive: "dotterns", "sonens"
+            synonym = self._synonym_terms(folded[:-1], raw[:-1])
+            if synonym:
+                return synonym
         frequency = self.general(raw)
         real = frequency >= REAL_WORD
         nearest = None if real else self._nearest(folded)  # one search serves both uses
@@ -196,7 +217,7 @@ class Analyser:
             parts = self._split_compound(term)
             if parts:
                 return parts
-        compounds = self._compounds_with(term)
+        compounds = self._compounds_with(term, raw)
         if len(compounds) > 1:
             self._forget_if_full()
             self._ambiguous.add((folded, raw))
@@ -249,11 +270,13 @@ class Analyser:
                 return (tail_term,)
         return ()
 
-    def _compounds_with(self, term: str, most: int = 3) -> tuple[str, ...]:
+    def _compounds_with(self, term: str, raw: str = "", most: int = 3) -> tuple[str, ...]:
         """Known compounds that `term` begins or ends, shortest first ("trafik" ->
         "trafikontrol", "trafikovervakning"), for a word the base only uses inside
         compounds. Several come back, so that an ambiguous word stays ambiguous. Ending a
-        compound takes a longer word: "tank" is not the end of "misstänkt"."""
+        compound takes a longer word: "tank" is not the end of "misstänkt"; nor is a word
+        the end of one that a prefix derives from it ("tänkt" is no kind of "misstänkt").
+        A word written with å, ä or ö must be spelt so in the compound too."""
         if len(term) < 4:
             return ()
         found: set[str] = set()
@@ -264,9 +287,23 @@ class Analyser:
             i = bisect.bisect_left(terms, key)
             while i < len(terms) and terms[i].startswith(key) and len(found) < 4 * most:
                 if len(terms[i]) - len(key) >= 3:
-                    found.add(terms[i][::-1] if flip else terms[i])
+                    compound = terms[i][::-1] if flip else terms[i]
+                    if self._compound_fits(compound, term, raw, flip):
+                        found.add(compound)
                 i += 1
         return tuple(sorted(found, key=lambda t: (len(t), t))[:most])
+
+    def _compound_fits(self, compound: str, term: str, raw: str, ends: bool) -> bool:
+        """Whether `compound` (a base term that `term` begins, or `ends`) may stand for the
+        resident's word `raw`."""
+        if ends and compound[:-len(term)] in DERIVING:
+            return False
+        if not raw or raw == fold_letters(raw):
+            return True  # typed without å, ä and ö: the folded form is all there is
+        spelt = stem(raw)
+        spellings = self._spellings.get(compound)
+        return spellings is None or any(
+            s.endswith(spelt) if ends else s.startswith(spelt) for s in spellings)
 
     def _stem_syn_term(self, part: str) -> str | None:
         target = self._stem_syn.get(part) or self._word_syn.get(part)

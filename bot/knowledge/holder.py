@@ -16,8 +16,8 @@ log = logging.getLogger(__name__)
 
 class KnowledgeHolder:
     def __init__(self, kb: KnowledgeBase, folder: Path | None = None) -> None:
+        self.folder = folder  # first: the base goes into service with its own catalogues
         self.kb = kb
-        self.folder = folder
         # What a reloaded base must also pass; the app says, when it is built (require).
         self.screen: Screen | None = None
         self.forms: frozenset[str] | None = None
@@ -47,11 +47,13 @@ class KnowledgeHolder:
 
     @kb.setter
     def kb(self, kb: KnowledgeBase) -> None:
-        # The base's wording of the bot's own texts goes into service with it (this also
-        # reads the text catalogues at start, so a broken one stops the bot there).
+        # The base's wording of the bot's own texts, and its own catalogues (i18n/sma.yaml),
+        # go into service with it (this also reads the text catalogues at start, so a
+        # broken one stops the bot there).
         self._kb = kb
-        use_overrides({key: {"sv": text.sv, "en": text.en}
-                       for key, text in kb.data.texts.items()})
+        own = None if self.folder is None else self.folder / "i18n"
+        use_overrides({key: text.written() for key, text in kb.data.texts.items()},
+                      own if own is not None and own.is_dir() else None)
 
     @classmethod
     def load(cls, folder: Path) -> KnowledgeHolder:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.core.texts import override_problems_for
+from bot.core.texts import catalogue_findings, override_problems_for
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import KnowledgeFile
 from bot.knowledge.yaml_lines import LoadedYaml, PathKey, YamlError, dotted, load_yaml
@@ -153,9 +153,8 @@ def _check_references(kf: KnowledgeFile, origins: _Origins, problems: list[str])
     contact_ids = {c.id for c in kf.contacts}
     topic_ids = {t.id for t in kf.topics}
     for ti, topic in enumerate(kf.topics):
-        for lang in ("sv", "en"):
+        for lang, text in topic.answer.written().items():  # sv, en and any variant
             path: PathKey = ("topics", ti, "answer", lang)
-            text = topic.answer.get(lang)
             bad = _placeholder_problems(text)
             for message in bad:
                 report(path, message)
@@ -175,7 +174,7 @@ def _check_references(kf: KnowledgeFile, origins: _Origins, problems: list[str])
         if not variants:
             report(("synonyms", canonical), "no variants")
     for key, text in kf.texts.items():  # a deployment's wording of the bot's own texts
-        for lang, message in override_problems_for(key, {"sv": text.sv, "en": text.en}):
+        for lang, message in override_problems_for(key, text.written()):
             report(("texts", key) if lang is None else ("texts", key, lang), message)
 
 
@@ -231,6 +230,10 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
             problems.append(f"{origins.where(loc)}: {_describe(error)}")
         raise KnowledgeError(problems) from None
     _check_references(kf, origins, problems)
+    own = folder / "i18n"  # the base's own text catalogues (sma.yaml), checked like ours
+    if own.is_dir():
+        problems += [p for p in catalogue_findings(extra=own).problems
+                     if p.startswith(str(own))]
     if problems:
         raise KnowledgeError(problems)
     return KnowledgeBase(kf)

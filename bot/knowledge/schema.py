@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.text.lang import Lang
+from bot.text.lang import Lang, fallbacks
 
 Responsible = Literal["polis", "kommun"]
 
@@ -22,13 +22,31 @@ class Strict(BaseModel):
 
 
 class Text(Strict):
-    """A user-facing text in Swedish and English (both required)."""
+    """A user-facing text in Swedish and English (both required), and optionally in the
+    reply languages a web page may prefer: lättläst svenska (`sv-lattlast`: easy-to-read
+    Swedish, short sentences and common words) and South Sami (`sma`). A reply in one of
+    those gets its variant where the text has one, else the Swedish."""
 
     sv: str = Field(min_length=1)
     en: str = Field(min_length=1)
+    sv_lattlast: str | None = Field(None, alias="sv-lattlast", min_length=1)
+    sma: str | None = Field(None, min_length=1)
 
-    def get(self, lang: Lang) -> str:
-        return self.en if lang == "en" else self.sv
+    def get(self, lang: str) -> str:
+        """The text in `lang` (a code, or a turn's ReplyLang), else along its fallbacks:
+        "sv-lattlast" -> "sv", "sma" -> "sv", "en-GB" -> "en"."""
+        if lang == "en" and type(lang) is str:  # the common cases first
+            return self.en
+        if lang == "sv" and type(lang) is str:
+            return self.sv
+        written = self.written()
+        return next(written[code] for code in fallbacks(lang) if code in written)
+
+    def written(self) -> dict[str, str]:
+        """Every language this text is written in -> its text, Swedish first."""
+        return {"sv": self.sv, "en": self.en,
+                **({"sv-lattlast": self.sv_lattlast} if self.sv_lattlast else {}),
+                **({"sma": self.sma} if self.sma else {})}
 
 
 class Municipality(Strict):

@@ -70,10 +70,20 @@ def known_words() -> frozenset[str]:
 _KNOWN = (_EN_F - frozenset(fold(w) for w in _EN_CONTENT)) | _SV_F
 
 
-def detect(text: str, default: Lang = "sv", *, words: Sequence[str] | None = None) -> Lang:
+def detect(text: str, default: Lang = "sv", *, words: Sequence[str] | None = None,
+           margin: float = 0.0) -> Lang:
     """The reply language for `text`: what its words show, else `default`. `words`: the
-    folded words of `text` when the caller has them (a turn's), so as not to fold again."""
-    return evidence(text, words=words) or default
+    folded words of `text` when the caller has them (a turn's), so as not to fold again.
+    `margin`: how much more the other language must show to win over `default`, so that
+    a web page's language holds against a stray "hej" or "thanks" (at 1.5: two function
+    words of the other language carry it, one does not)."""
+    if not margin:
+        return evidence(text, words=words) or default
+    en, sv, words = _counts(text, words)
+    lead = en - sv if default == "sv" else sv - en
+    if words and lead > margin:
+        return "en" if default == "sv" else "sv"
+    return default
 
 
 def evidence(text: str, *, words: Sequence[str] | None = None) -> Lang | None:

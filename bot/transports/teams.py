@@ -40,6 +40,7 @@ from bot.core.clock import Clock
 from bot.core.messages import IncomingMessage
 from bot.core.ports import Handle
 from bot.core.texts import both
+from bot.transports.body import TooLarge, read_body
 from bot.transports.replay import ReplayGuard, Seen
 from bot.transports.teams_text import plain_text, to_teams_html
 
@@ -169,18 +170,10 @@ class TeamsWebhook:
             raise _Refused(401) from None
 
     async def _read(self, request: web.Request) -> bytes:
-        cap = self._settings.max_body_bytes
-        if request.content_length is not None and request.content_length > cap:
-            raise _Refused(413)
-        # The header may be missing (chunked) or wrong: never hold more than cap + 1 bytes.
-        chunks: list[bytes] = []
-        size = 0
-        while chunk := await request.content.read(cap + 1 - size):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > cap:
-                raise _Refused(413)
-        return b"".join(chunks)
+        try:
+            return await read_body(request, self._settings.max_body_bytes)
+        except TooLarge:
+            raise _Refused(413) from None
 
     def _incoming(self, body: bytes) -> tuple[IncomingMessage, dt.datetime | None] | None:
         try:

@@ -3,53 +3,36 @@ not in any log line the bot writes (as it logs in production)."""
 
 from __future__ import annotations
 
-import io
-import logging
 from pathlib import Path
 
-from bot.logs import PrivacyFilter
 from tests.matrix.botrun import InProcessBot
 from tests.matrix.conftest import MakeUser
 from tests.matrix.synapse import SynapseServer
+from tests.traces import database_bytes, production_logs
 
 PNR = "19811218-9876"
 PHONE = "070-123 45 67"
 
 
-def database_bytes(folder: Path) -> bytes:
-    """The database file with its WAL: everything the store has written."""
-    return b"".join(p.read_bytes() for p in sorted(folder.glob("bot.db*")) if p.is_file())
-
-
 async def test_feedback_through_matrix_is_anonymous(
         synapse: SynapseServer, make_user: MakeUser, tmp_path: Path) -> None:
-    # Production logging: our lines at INFO, libraries at WARNING, Matrix ids masked.
-    captured = io.StringIO()
-    handler = logging.StreamHandler(captured)
-    handler.addFilter(PrivacyFilter())
-    root, ours = logging.getLogger(), logging.getLogger("bot")
-    saved = (root.level, ours.level)
-    root.addHandler(handler)
-    root.setLevel(logging.WARNING)
-    ours.setLevel(logging.INFO)
     bot = InProcessBot(synapse, tmp_path)
     anna = await make_user("anna")
     sent: list[str] = []
-    try:
-        await bot.start()
-        room = await anna.dm(bot.user_id, encrypted=True, timeout=60)
-        for text in ("/tyck", "2", "Fredrika",
-                     f"Langning vid skolan. Jag heter Anna, pnr {PNR}, ring {PHONE}",
-                     "3", "ja"):
-            sent.append(await anna.send(room, text))
-            [reply] = await anna.wait_for_replies(room, 1, timeout=60)
-        assert "sparad" in reply["content"]["body"]
-        await bot.stop()
-    finally:
-        await bot.stop()
-        root.removeHandler(handler)
-        root.setLevel(saved[0])
-        ours.setLevel(saved[1])
+    # Production logging: our lines at INFO, libraries at WARNING, Matrix ids masked.
+    with production_logs() as captured:
+        try:
+            await bot.start()
+            room = await anna.dm(bot.user_id, encrypted=True, timeout=60)
+            for text in ("/tyck", "2", "Fredrika",
+                         f"Langning vid skolan. Jag heter Anna, pnr {PNR}, ring {PHONE}",
+                         "3", "ja"):
+                sent.append(await anna.send(room, text))
+                [reply] = await anna.wait_for_replies(room, 1, timeout=60)
+            assert "sparad" in reply["content"]["body"]
+            await bot.stop()
+        finally:
+            await bot.stop()
 
     from bot.store import open_store
 
