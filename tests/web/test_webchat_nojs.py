@@ -78,6 +78,17 @@ async def test_the_page_has_the_contract_dom(shipped_bot: Bot, clock: FixedClock
         assert statement.one("html")["lang"] == "sv"
 
 
+async def test_the_page_follows_the_configured_limits_and_contact(
+        shipped_bot: Bot, clock: FixedClock) -> None:
+    contact = "https://www.asele.se/kontakt"
+    async with serve(shipped_bot.handle, clock, max_text=500,
+                     accessibility_contact=contact) as (client, _):
+        dom = await page(client, "/chat")
+        assert dom.one("input", id="message")["maxlength"] == "500"
+        statement = await page(client, "/chat/tillganglighet")
+        assert contact in [a["href"] for a in statement.find("a")]
+
+
 async def test_a_question_without_javascript(shipped_bot: Bot, clock: FixedClock) -> None:
     async with serve(shipped_bot.handle, clock) as (client, chat):
         response = await post(client, token="", lang="sv", text="vad har polisen lovat?")

@@ -168,7 +168,8 @@ class ChatEngine:
             cached = reply.topic_id is not None and reply.outcome in CACHED
             render = answer_html if cached else to_html
             return conversation.add(
-                "bot", render(reply.text), lang=self.html_lang(reply.lang),
+                "bot", render(reply.text, t("wpg_new_window", reply.lang)),
+                lang=self.html_lang(reply.lang),
                 urgent=reply.outcome in URGENT, choices=reply.choices)
 
     async def finish(self) -> None:

@@ -50,7 +50,8 @@ class Front:
             token=conversation.token if conversation else None,
             entries=tuple(conversation.entries) if conversation else (),
             urgent=conversation.urgent if conversation else None, embed=embed,
-            notice=notice, base=self.base, draft=draft)
+            notice=notice, base=self.base, draft=draft,
+            max_text=self.engine.settings.max_text)
 
     @staticmethod
     def _html(page: str, status: int = 200) -> web.Response:

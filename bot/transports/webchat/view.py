@@ -52,3 +52,4 @@ class ChatView:
     notice: str | None  # one plain line (limited, expired, too long, error)
     base: str  # "/chat" (path prefix, no trailing slash)
     draft: str = ""  # text kept in the field after a refused send
+    max_text: int = 2000  # the field's maxlength: web.max_text
