@@ -71,6 +71,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/store_throughput.py
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/webhook_load.py
+	$(BIN)/python bench/teams_app_load.py
 	$(BIN)/python bench/webchat_load.py
 	$(BIN)/python bench/matrix_latency.py
 

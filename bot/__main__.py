@@ -1,4 +1,5 @@
-"""Command line: run | chat | ask | check | export | report | purge | matrix.
+"""Command line: run | chat | ask | check | export | report | purge | matrix |
+teams-package.
 
 With no arguments (and no config.yaml) it starts the local terminal chat on the shipped
 knowledge base; with a config file, `run` serves what it configures.
@@ -142,6 +143,16 @@ def _parser() -> argparse.ArgumentParser:
     matrix.add_argument("action", choices=["reset-identity"],
                         help="reset-identity: publish new cross-signing keys in place of "
                         "whatever the homeserver holds (needs matrix.password)")
+    teams = sub.add_parser("teams-package", parents=[common], help="the Teams app package",
+                           description="Zip the Teams app package (manifest.json, color.png, "
+                           "outline.png) from teams/, its placeholders filled from "
+                           "teams_app.app_id and teams_app.manifest; checked against the "
+                           "manifest 1.30 rules before it is written.")
+    teams.add_argument("--out", type=Path, metavar="FILE",
+                       default=Path("medborgarbot-teams.zip"),
+                       help="the zip to write (default: medborgarbot-teams.zip)")
+    teams.add_argument("--template", type=Path, metavar="DIR",
+                       help="the folder with manifest.json and the icons (default: teams/)")
     return parser
 
 
@@ -341,6 +352,10 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
         return _check(args)
     if command == "matrix":
         return _matrix(args)
+    if command == "teams-package":
+        from bot.teams_package import package
+
+        return package(args)
     if command == "ask":
         return asyncio.run(_ask(args))
     if command == "export":

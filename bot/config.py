@@ -25,7 +25,7 @@ from bot.core.address import Address
 from bot.text.lang import Lang
 
 ENV_PREFIX = "MEDBORGARBOT_"
-STAFF_ROOM_TRANSPORTS = ("matrix", "teams", "console")  # where a staff room can be
+STAFF_ROOM_TRANSPORTS = ("matrix", "teams", "teams_app", "console")  # where a staff room can be
 # A bare Matrix room id, as configs before addresses wrote it; room version 12 ids have no
 # ":server" part. No transport name starts with "!", so this is never ambiguous.
 BARE_MATRIX_ROOM = re.compile(r"!\S+")
@@ -131,6 +131,53 @@ class TeamsSettings(Section):
         return key
 
 
+class TeamsAppManifest(Section):
+    """`teams_app.manifest`: what `python -m bot teams-package` writes into the app package
+    (teams/manifest.json) about the municipality; `run` does not read it. Missing values are
+    named by the command, which refuses to build a package with a placeholder left."""
+
+    developer_name: str | None = Field(default=None, min_length=1, max_length=32)
+    website_url: str | None = Field(default=None, pattern=r"^https://\S+$", max_length=2048)
+    privacy_url: str | None = Field(default=None, pattern=r"^https://\S+$", max_length=2048)
+    terms_url: str | None = Field(default=None, pattern=r"^https://\S+$", max_length=2048)
+    # Teams takes an upload only with a higher version than the installed one.
+    version: str | None = Field(default=None, pattern=r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+    host: str | None = Field(default=None, pattern=r"^[\w.-]+$")  # default: web.public_url's
+
+
+class TeamsAppSettings(Section):
+    """The Teams app on the Microsoft 365 Agents SDK (bot/transports/teams_app), on the
+    bot's own HTTP server; the staff channel is roles.staff_room = "teams_app:<id>"."""
+
+    app_id: str | None = None  # the Entra app (client) id of the Azure Bot registration
+    tenant_id: str | None = None  # the Entra tenant the app is registered in
+    client_secret: str | None = None  # set MEDBORGARBOT_TEAMS_APP__CLIENT_SECRET
+    path: str = Field(default="/api/messages", pattern=r"^/[\w/-]*$")
+    # No token checked on what arrives, none sent with replies: tests and Microsoft's
+    # Agents Playground only. `check` refuses it unless `development` is true as well.
+    anonymous: bool = False
+    development: bool = False
+    send_attempts: int = Field(default=8, ge=1)  # tries of one message to the connector
+    retry_max_seconds: float = Field(default=60.0, gt=0)  # cap of the backoff between them
+    send_seconds: float = Field(default=30.0, gt=0)  # one POST to the connector at most
+    manifest: TeamsAppManifest = TeamsAppManifest()  # for the app package only
+
+    @model_validator(mode="after")
+    def _complete(self) -> TeamsAppSettings:
+        if self.anonymous:
+            if self.app_id:
+                raise ValueError("anonymous mode takes no app_id (remove one of them)")
+            return self
+        if not self.app_id:
+            raise ValueError("needs app_id (or anonymous: true, for development only)")
+        if not self.client_secret:
+            raise ValueError("needs client_secret with app_id "
+                             "(set MEDBORGARBOT_TEAMS_APP__CLIENT_SECRET)")
+        if not self.tenant_id:
+            raise ValueError("needs tenant_id with app_id (the Entra tenant of the app)")
+        return self
+
+
 class MatrixSettings(Section):
     homeserver: str = Field(pattern=r"^https?://")
     user_id: str = Field(pattern=r"^@[^:]+:.+$")
@@ -218,6 +265,7 @@ class Config(Section):
     feedback: FeedbackSettings = FeedbackSettings()
     http: HttpSettings | None = None
     teams: TeamsSettings | None = None
+    teams_app: TeamsAppSettings | None = None
     matrix: MatrixSettings | None = None
     web: WebSettings | None = None
     # `run` starts the terminal chat (as it does with no config file at all) instead of
@@ -231,7 +279,8 @@ class Config(Section):
     @property
     def chat_transports(self) -> list[str]:
         """The configured transports residents chat on (the terminal chat aside)."""
-        names = [name for name in ("matrix", "teams") if getattr(self, name) is not None]
+        names = [name for name in ("matrix", "teams", "teams_app")
+                 if getattr(self, name) is not None]
         return [*names, "web"] if self.web_enabled else names
 
     @property
@@ -420,4 +469,5 @@ def _read_file(file: Path) -> dict[str, Any]:
     return loaded or {}
 
 
-__all__ = ["Config", "ConfigError", "Roles", "config_file", "load_config", "split_listen"]
+__all__ = ["Config", "ConfigError", "Roles", "TeamsAppSettings", "config_file", "load_config",
+           "split_listen"]

@@ -25,9 +25,10 @@ class OutputError(Exception):
     """The file could not be written; the message is one line naming it."""
 
 
-def write_output(path: Path, text: str) -> None:
-    """Write `text` (UTF-8) to `path`; raise OutputError with one readable line."""
-    data = text.encode("utf-8")
+def write_output(path: Path, text: str | bytes) -> None:
+    """Write `text` (UTF-8; bytes as they are) to `path`; raise OutputError with one
+    readable line."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:

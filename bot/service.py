@@ -44,7 +44,10 @@ def preflight(config: Config) -> tuple[list[str], list[str]]:
     folder = _unwritable(config.data_dir)
     if folder:
         problems.append(folder)
-    if config.http is not None or config.teams is not None or config.web_enabled:
+    if config.teams_app is not None:
+        problems += _teams_app_problems(config)
+    if config.http is not None or config.teams is not None or config.web_enabled \
+            or config.teams_app is not None:
         http = config.http or HttpSettings()
         problem = probe_listen(http)
         if problem and answers_as_bot(http):
@@ -57,6 +60,15 @@ def preflight(config: Config) -> tuple[list[str], list[str]]:
             notes.append("web.public_url is not set: the chat takes API calls from the "
                          "origin of the Host they are sent to (set it behind a proxy)")
     return problems, notes
+
+
+def _teams_app_problems(config: Config) -> list[str]:
+    """Anonymous mode takes activities from anyone who reaches the port: development only."""
+    settings = config.teams_app
+    if settings is None or not settings.anonymous or settings.development:
+        return []
+    return ["teams_app.anonymous: takes activities without a token from anyone who can "
+            "reach the port; for development only (set teams_app.development: true)"]
 
 
 def _web_problems() -> list[str]:
@@ -183,6 +195,13 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock,
             teams = TeamsWebhook(config.teams, bot.handle, clock)
             teams.attach(app)
             transports.append(teams)
+        if config.teams_app is not None:
+            from bot.transports.teams_app import TeamsApp  # the SDK loads in a second
+
+            teams_app = TeamsApp(config.teams_app, bot.handle, store, clock, config.data_dir)
+            teams_app.attach(app)
+            outbox.register("teams_app", teams_app.courier, rooms=True, people=True)
+            transports.append(teams_app)
         if config.web is not None and config.web_enabled:
             from bot.transports.webchat import WebChat
 
@@ -191,7 +210,8 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock,
             # A live conversation is a room the bot can post in; a page has no person.
             outbox.register("web", web_chat.courier, rooms=True, people=False)
             transports.append(web_chat)
-        if config.http is not None or config.teams is not None or config.web_enabled:
+        if config.http is not None or config.teams is not None or config.web_enabled \
+                or config.teams_app is not None:
             # Before the chat transports log in: a port in use stops the start right here.
             server = OpsServer(config.http or HttpSettings(), app)
             await server.start()

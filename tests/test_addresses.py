@@ -53,7 +53,8 @@ def test_the_staff_room_setting_names_the_field(tmp_path: Path) -> None:
     assert Roles(staff_room="teams:19:a@thread.tacv2").staff_room == Address(
         "teams", "19:a@thread.tacv2")
     for bad, why in (("nowhere", "write <transport>:<room>"),
-                     ("matirx:!abc:x", '"matirx" is not one of matrix, teams, console'),
+                     ("matirx:!abc:x",
+                      '"matirx" is not one of matrix, teams, teams_app, console'),
                      ("matrix:#alias:x", "starts with !")):
         path = tmp_path / "config.yaml"
         path.write_text(f"roles: {{staff_room: '{bad}'}}\n", encoding="utf-8")

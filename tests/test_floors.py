@@ -23,7 +23,7 @@ FLOORS: dict[str, int] = {
     "knowledge": 2, "store": 2, "privacy": 2, "config": 2, "logs": 2, "outfile": 2,
     "features": 3,
     "transports": 4, "web": 4,
-    "app": 5, "service": 5, "check": 5, "__main__": 5,
+    "app": 5, "service": 5, "check": 5, "__main__": 5, "teams_package": 5,
 }
 # `bot/__init__.py` (the version) sits below everything and imports nothing of `bot`.
 FLOORS[""] = -1

@@ -19,6 +19,7 @@ from bot.core.clock import TZ
 from bot.core.commands import Command
 from bot.core.dialogues import Choice, Dialogues, Form, NotAccepted, Step
 from bot.core.literal import literal
+from bot.core.messages import Choice as ButtonChoice
 from bot.core.messages import Lang, Outcome, Reply
 from bot.core.outbox import Outbox
 from bot.core.roles import Roles
@@ -46,6 +47,7 @@ STATUS_TEXT = {"open": "bk_status_open", "confirmed": "bk_status_confirmed",
 CONTACT, CONTACT_LATER = "contact", "contact_later"
 MINE_DAYS = 365  # /mina looks this far back
 MINE_MOST = 10  # /mina shows this many requests, newest first, and counts the rest
+ANSWERABLE = ("open", "confirmed")  # what /bekräfta and /avböj change (and list buttons)
 
 
 def _q(key: str) -> dict[Lang, str]:
@@ -202,6 +204,16 @@ def _mine_line(form: BookingForm, request: SessionRequest, lang: Lang) -> str:
              more="".join(f" · {part}" for part in more))
 
 
+def _answer_choices(request_id: int, lang: Lang) -> tuple[ButtonChoice, ButtonChoice]:
+    """The list's buttons for one request: each sends the command without its date or
+    reason, as typed, and the reply to that asks for them with this request's number."""
+    confirm, decline = ("/confirm", "/decline") if lang == "en" else ("/bekräfta", "/avböj")
+    return (ButtonChoice(t("bk_choice_confirm", lang, id=request_id),
+                         f"{confirm} {request_id}"),
+            ButtonChoice(t("bk_choice_decline", lang, id=request_id),
+                         f"{decline} {request_id}"))
+
+
 def router(form: BookingForm, dialogues: Dialogues, roles: Roles) -> Router:
     """The booking form, /boka for everyone, the answers for staff."""
     return SessionRequests(form, dialogues, roles).router()
@@ -253,10 +265,13 @@ class SessionRequests:
         if not requests:
             return self._reply(turn, "bk_none")
         lines = [t("bk_list_head", turn.lang, n=len(requests))]
+        picks: list[ButtonChoice] = []
         for r in requests:
             status = "" if r.status == "open" else f" ({t(STATUS_TEXT[r.status], turn.lang)})"
             lines.append(f"- #{r.id} {self.form.line(r, turn.lang)}{status}")
-        return Reply("\n".join(lines), Outcome.COMMAND, turn.lang)
+            if r.status in ANSWERABLE:
+                picks += _answer_choices(r.id or 0, turn.lang)
+        return Reply("\n".join(lines), Outcome.COMMAND, turn.lang, choices=tuple(picks))
 
     async def _target(self, turn: Turn, args: str, allowed: tuple[str, ...]
                       ) -> tuple[SessionRequest, str] | Reply:
@@ -293,12 +308,12 @@ class SessionRequests:
         return Reply(text, Outcome.COMMAND, turn.lang)
 
     async def _confirm(self, turn: Turn, args: str) -> Reply:
-        target = await self._target(turn, args, ("open", "confirmed"))
+        target = await self._target(turn, args, ANSWERABLE)
         if isinstance(target, Reply):
             return target
         request, when = target
         if not when:
-            return self._reply(turn, "bk_confirm_how")
+            return self._reply(turn, "bk_confirm_how", id=request.id)
         # A date that cannot be right (32/13, 0000-01-01, last year, 9999) is named, and
         # nothing is changed or sent; words without a date ("vecka 50") are sent as they are.
         scheduled = coming_time(when, turn.now, CONFIRM_YEARS)
@@ -311,12 +326,12 @@ class SessionRequests:
         return self._answered(turn, updated, told, "bk_confirmed", "bk_confirmed_later")
 
     async def _decline(self, turn: Turn, args: str) -> Reply:
-        target = await self._target(turn, args, ("open", "confirmed"))
+        target = await self._target(turn, args, ANSWERABLE)
         if isinstance(target, Reply):
             return target
         request, reason = target
         if not reason:
-            return self._reply(turn, "bk_decline_how")
+            return self._reply(turn, "bk_decline_how", id=request.id)
         updated = await self.form.store.update_request(request.id or 0, status="declined",
                                                        answer=reason)
         told = self._tell(updated, "bk_declined_dm", reason=literal(reason, one_line=True))
