@@ -38,6 +38,7 @@ from bot.core.clock import TZ, Clock, SystemClock
 from bot.core.messages import Reply
 from bot.core.ports import Handle, TransportState
 from bot.core.texts import both
+from bot.transports.ledger import LedgerPruner
 from bot.transports.matrix import outbound
 from bot.transports.matrix.content import reply_content
 from bot.transports.matrix.inbound import Addressing, Inbound, inbound, relations
@@ -72,7 +73,7 @@ class MatrixTransport:
         self._not_before: dt.datetime | None = None
         self._first_start = dt.datetime.min.replace(tzinfo=TZ)
         self._incomplete = False  # a batch whose replies were cut short by stopping
-        self._pruned: dt.datetime | None = None
+        self._prune = LedgerPruner(self.state, self.clock, dt.timedelta(days=LEDGER_DAYS))
 
     @property
     def connected(self) -> bool:
@@ -178,14 +179,6 @@ class MatrixTransport:
         now = self.clock.now()
         due = min(seen + DECRYPT_GRACE for _, _, seen in self._undecrypted.values())
         return int(min(30.0, max(1.0, (due - now).total_seconds())) * 1000)
-
-    async def _prune(self) -> None:
-        """Forget handled events after a week, at most once an hour."""
-        now = self.clock.now()
-        if self._pruned and now - self._pruned < dt.timedelta(hours=1):
-            return
-        self._pruned = now
-        await self.state.prune_events(now - dt.timedelta(days=LEDGER_DAYS))
 
     async def _keys(self, client: AsyncClient) -> None:
         if not self.settings.encryption:

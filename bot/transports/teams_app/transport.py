@@ -55,6 +55,7 @@ from bot.core.clock import Clock
 from bot.core.messages import IncomingMessage, Outcome, Reply
 from bot.core.ports import Handle, TransportState
 from bot.core.texts import both
+from bot.transports.ledger import LedgerPruner
 from bot.transports.teams_app.courier import TeamsAppCourier, Wait, persist
 from bot.transports.teams_app.references import References, load_key, minimal
 from bot.transports.teams_text import plain_text, to_teams_html
@@ -178,7 +179,7 @@ class TeamsApp:
         self.adapter = CloudAdapter(connection_manager=_connections(settings, self.auth))
         self.adapter.on_turn_error = self._on_turn_error
         self._in_hand: set[str] = set()
-        self._pruned: dt.datetime | None = None
+        self._prune = LedgerPruner(self.state, self.clock, dt.timedelta(days=LEDGER_DAYS))
         self.courier = TeamsAppCourier(self._post_markdown, self.references, state, clock,
                                        settings, self._wait)
 
@@ -281,13 +282,6 @@ class TeamsApp:
         await self.references.remember_room(room, reference)
         if msg is not None and msg.is_direct:
             await self.references.remember_person(msg.sender, reference)
-
-    async def _prune(self) -> None:
-        now = self.clock.now()
-        if self._pruned and now - self._pruned < dt.timedelta(hours=1):
-            return
-        self._pruned = now
-        await self.state.prune_events(now - dt.timedelta(days=LEDGER_DAYS))
 
     async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
         # The type only: an exception's text may quote the message or an id.
