@@ -156,6 +156,8 @@ class TeamsAppSettings(Section):
     # No token checked on what arrives, none sent with replies: tests and Microsoft's
     # Agents Playground only. `check` refuses it unless `development` is true as well.
     anonymous: bool = False
+    # Also lifts the limit on serviceUrl (Microsoft's hosts over https only): the
+    # Playground and a local Connector stand-in listen on http://127.0.0.1.
     development: bool = False
     send_attempts: int = Field(default=8, ge=1)  # tries of one message to the connector
     retry_max_seconds: float = Field(default=60.0, gt=0)  # cap of the backoff between them

@@ -174,7 +174,6 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock,
         outbox = Outbox()
         bot = build_bot(config, clock, holder, store, outbox, metrics)
         stack.push_async_callback(bot.close)
-        stack.push_async_callback(outbox.drain)  # runs first: what is being sent is sent
         transports: list[Any] = []
         runners = []
         if config.matrix is not None:
@@ -200,6 +199,7 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock,
 
             teams_app = TeamsApp(config.teams_app, bot.handle, store, clock, config.data_dir)
             teams_app.attach(app)
+            stack.push_async_callback(teams_app.close)  # after the outbox is drained
             outbox.register("teams_app", teams_app.courier, rooms=True, people=True)
             transports.append(teams_app)
         if config.web is not None and config.web_enabled:
@@ -210,6 +210,9 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock,
             # A live conversation is a room the bot can post in; a page has no person.
             outbox.register("web", web_chat.courier, rooms=True, people=False)
             transports.append(web_chat)
+        # Pushed here, it runs after the server and the chat transports have stopped (what
+        # a request in flight queued is sent too) and before a transport's own close.
+        stack.push_async_callback(outbox.drain)
         if config.http is not None or config.teams is not None or config.web_enabled \
                 or config.teams_app is not None:
             # Before the chat transports log in: a port in use stops the start right here.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.messages import Choice
 from bot.core.outbox import Outbox
 
 STAFF_ROOM = "!personal:x"
@@ -14,15 +15,20 @@ class RecordingCourier:
     def __init__(self, members: frozenset[str] = frozenset(), room: str = STAFF_ROOM) -> None:
         self.rooms: list[tuple[str, str]] = []
         self.users: list[tuple[str, str]] = []
+        self.choices: list[tuple[Choice, ...]] = []  # each message's, in order sent
         self._members = members
         self._room = room
 
-    async def to_room(self, room: str, markdown: str) -> bool:
+    async def to_room(self, room: str, markdown: str, choices: tuple[Choice, ...] = ()
+                      ) -> bool:
         self.rooms.append((room, markdown))
+        self.choices.append(choices)
         return True
 
-    async def to_user(self, user: str, markdown: str) -> bool:
+    async def to_user(self, user: str, markdown: str, choices: tuple[Choice, ...] = ()
+                      ) -> bool:
         self.users.append((user, markdown))
+        self.choices.append(choices)
         return True
 
     def members(self, room: str) -> frozenset[str]:

@@ -115,6 +115,12 @@ async def test_session_request_end_to_end(bot: Bot, store: Store, outbox: Outbox
     await outbox.drain()
     [(room, notice)] = courier.rooms
     assert room == STAFF_ROOM and "#1" in notice and "Centralskolan" in notice
+    # The notice offers the list's buttons (a transport with cards shows them); each asks
+    # for what its command still needs. The text says how to answer by typing.
+    [choices] = courier.choices
+    assert [(c.label, c.send, bool(c.ask)) for c in choices] == [
+        ("Bekräfta #1", "/bekräfta 1", True), ("Avböj #1", "/avböj 1", True)]
+    assert "/bekräfta 1 " in notice and "/avböj 1 " in notice
     listed = await ask(bot, "/förfrågningar", sender=STAFF)
     assert "#1 Centralskolan · Lärare · Drogtecken och symptom" in listed.text
     confirmed = await ask(bot, "/bekräfta 1 2026-12-03 14:00", sender=STAFF)

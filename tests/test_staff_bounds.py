@@ -150,6 +150,12 @@ async def test_log_with_an_impossible_date_stores_nothing(bot: Bot, store: Store
     ("1/1-17", dt.date(2017, 1, 1)),
     ("12/3-25", dt.date(2025, 3, 12)),
     ("24/12", dt.date(2025, 12, 24)),
+    # A weekday beside a date only says it again (the last Monday was 23/11).
+    ("måndag 2/11", dt.date(2026, 11, 2)),
+    ("i måndags den 16 november", dt.date(2026, 11, 16)),
+    # A weekday with a week number is that day of that week.
+    ("onsdag v 47", dt.date(2026, 11, 18)),
+    ("vecka 52 fredag", dt.date(2025, 12, 26)),
 ])
 async def test_log_dates_that_are_fine(bot: Bot, store: Store, words: str,
                                        day: dt.date) -> None:
@@ -157,6 +163,15 @@ async def test_log_dates_that_are_fine(bot: Bot, store: Store, words: str,
     assert "Loggat som #1" in reply.text
     [entry] = await store.list_activities()
     assert entry.day == day
+
+
+async def test_a_week_number_is_part_of_the_date(bot: Bot, store: Store) -> None:
+    reply = await ask(bot, "/logga trafikkontroll Fredrika onsdag v 47 12 fordon nykter",
+                      sender=STAFF)
+    assert "Loggat som #1" in reply.text
+    [entry] = await store.list_activities()
+    assert (entry.day, entry.counts) == (dt.date(2026, 11, 18), {"fordon": 12})
+    assert entry.note is not None and "47" not in entry.note and "nykter" in entry.note
 
 
 @pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(1, 1, 3), dt.date(9999, 12, 31)])
@@ -319,6 +334,14 @@ async def test_confirm_with_an_impossible_date(bot: Bot, store: Store, outbox: O
     ("imorgon 08:15", dt.datetime(2026, 11, 29, 8, 15, tzinfo=TZ)),
     ("15/1 13:00", dt.datetime(2027, 1, 15, 13, tzinfo=TZ)),
     ("idag 23:30", dt.datetime(2026, 11, 28, 23, 30, tzinfo=TZ)),
+    # The calendar date is the day; the weekday beside it (the next Tuesday is 1/12)
+    # only says it again.
+    ("tisdag 8 dec kl 10", dt.datetime(2026, 12, 8, 10, tzinfo=TZ)),
+    ("kl 13.15 tisdag den 8/12 i matsalen", dt.datetime(2026, 12, 8, 13, 15, tzinfo=TZ)),
+    # A weekday with a week number is that day of that week, also in the next year.
+    ("onsdag v.50", dt.datetime(2026, 12, 9, tzinfo=TZ)),
+    ("v 51 torsdag eftermiddag", dt.datetime(2026, 12, 17, tzinfo=TZ)),
+    ("torsdag vecka 2 kl 13", dt.datetime(2027, 1, 14, 13, tzinfo=TZ)),
 ])
 async def test_confirm_understands_the_date(bot: Bot, store: Store, when: str,
                                             at: dt.datetime) -> None:

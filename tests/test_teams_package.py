@@ -211,14 +211,16 @@ def test_the_command_writes_the_zip_with_the_app_id_from_the_environment(
     failed = cli("--config", str(config), "--out", str(out), env={}, cwd=tmp_path)
     assert failed.returncode == 1 and not out.exists()
     assert failed.stderr.startswith("teams_app.app_id: missing")
-    config = config_file(tmp_path, app_id="")  # app id and secret from the environment
+    config = config_file(tmp_path, app_id="")  # the app id from the environment
+    # No secret anywhere: the package holds none, and is made where there is none.
     done = cli("--config", str(config), "--out", str(out), cwd=tmp_path,
                env={"MEDBORGARBOT_TEAMS_APP__APP_ID": APP_ID,
-                    "MEDBORGARBOT_TEAMS_APP__TENANT_ID": APP_ID,
-                    "MEDBORGARBOT_TEAMS_APP__CLIENT_SECRET": "from-the-environment"})
+                    "MEDBORGARBOT_TEAMS_APP__TENANT_ID": APP_ID})
     assert done.returncode == 0, done.stderr
-    manifest = json.loads(unzip(out.read_bytes())["manifest.json"])
+    packed = unzip(out.read_bytes())
+    manifest = json.loads(packed["manifest.json"])
     assert manifest["bots"][0]["botId"] == APP_ID
+    assert not [name for name, data in packed.items() if b"not-used-by" in data]
 
 
 @pytest.mark.parametrize("name", ["color.png", "outline.png", "manifest.json"])

@@ -43,6 +43,11 @@ class Choice:
 
     label: str  # what the button says
     send: str  # what pressing it sends as the person's message
+    # What a transport with input fields asks for before sending (a card's text field):
+    # what is typed there follows `send` after a space, as if typed after it. Empty: a
+    # plain button. A transport without fields sends `send` alone, and the reply to that
+    # asks for the rest.
+    ask: str = ""
 
 
 class Outcome(StrEnum):

@@ -18,14 +18,20 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.address import Address
+from bot.core.messages import Choice
 
 log = logging.getLogger(__name__)
 
 
 class Courier(Protocol):
-    async def to_room(self, room: str, markdown: str) -> bool: ...
+    """`choices` are the message's buttons, for a transport that shows them (the Teams
+    app's cards); the others send the text alone, which says how to answer by typing."""
 
-    async def to_user(self, user: str, markdown: str) -> bool: ...
+    async def to_room(self, room: str, markdown: str, choices: tuple[Choice, ...] = ()
+                      ) -> bool: ...
+
+    async def to_user(self, user: str, markdown: str, choices: tuple[Choice, ...] = ()
+                      ) -> bool: ...
 
     def members(self, room: str) -> frozenset[str]: ...
 
@@ -55,7 +61,7 @@ class Outbox:
             return False
         return route.people if address.person else route.rooms
 
-    def to(self, address: Address, markdown: str) -> bool:
+    def to(self, address: Address, markdown: str, choices: tuple[Choice, ...] = ()) -> bool:
         """Queue a message; False when no transport can carry it there (nothing queued)."""
         if not self.can_reach(address):
             # The transport's name and the kind of place only: never a room or person id.
@@ -63,8 +69,8 @@ class Outbox:
                         address.transport, "a person" if address.person else "a room")
             return False
         courier = self._routes[address.transport].courier
-        delivery = (courier.to_user(address.room, markdown) if address.person
-                    else courier.to_room(address.room, markdown))
+        delivery = (courier.to_user(address.room, markdown, choices) if address.person
+                    else courier.to_room(address.room, markdown, choices))
         self._spawn(delivery)
         return True
 

@@ -39,7 +39,15 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.features.dates import DateProblem, find_dates, past_day
+from bot.features.dates import (
+    WEEK,
+    WEEKDAY,
+    DateProblem,
+    find_dates,
+    main_date,
+    past_day,
+    week_of,
+)
 from bot.knowledge.schema import ActivityType, Place
 from bot.text.normalize import fold, strip_control
 
@@ -192,11 +200,16 @@ def parse_activity(text: str, kinds: Sequence[ActivityType], places: Sequence[Pl
             removed.append((start, end))
 
     dates = find_dates(text)
+    main = main_date(dates)
     day: dt.date | DateProblem = today
-    if dates:
-        day = past_day(dates[0], today, LOG_YEARS)
-        take(*dates[0].span())
-    for m in (*dates[1:], *_TIME.finditer(text), *_REG_NUMBER.finditer(text)):
+    if main is not None:
+        day = past_day(main, today, LOG_YEARS, week_of(text))
+        take(*main.span())
+        if main.re is WEEKDAY:  # "onsdag v 48": the week is part of the date, not a note
+            for week in WEEK.finditer(text):
+                take(*week.span())
+    for m in (*[d for d in dates if d is not main], *_TIME.finditer(text),
+              *_REG_NUMBER.finditer(text)):
         take(*m.span(), remove=False)
 
     kind_vocab = _vocabulary([(k.id, (k.id, k.label.sv, k.label.en, *k.words)) for k in kinds])

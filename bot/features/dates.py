@@ -1,5 +1,9 @@
 """Dates and times as staff write them in commands: "igår", "måndag", "i måndags", "12/3",
-"12/3-25", "12 mars", "2026-03-12", "imorgon", "kl 14", "9.30".
+"12/3-25", "12 mars", "2026-03-12", "imorgon", "kl 14", "9.30", "onsdag v 50".
+
+A text about one day may name it twice ("tisdag 8 dec"): the calendar date is the day, the
+weekday or word beside it only says it again (`main_date`). A weekday with a week number
+("onsdag v.50", "v 51 torsdag") is that weekday of that ISO week; a week alone names no day.
 
 `/logga` looks back (`past_day`: "12/3" is the most recent 12 March), `/bekräfta` looks
 ahead (`coming_time`: "12/3" is the next one). A date that is written but cannot be used is
@@ -58,6 +62,7 @@ WEEKDAY = re.compile(
     r"|l[oö]rdag|s[oö]ndag|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(s)?\b",
     re.I)
 PATTERNS = (ISO, DAY_MONTH, NAMED, RELATIVE, WEEKDAY)
+WEEK = re.compile(r"\b(?:v|vecka|veckan|week|wk)\.?\s*(\d{1,2})(?![\d/:.-])", re.I)
 # "14:00", "9.30", "kl 14", "kl. 9"; a range "14:00–15:30" is read from its start.
 TIME = re.compile(r"(?<![\d:.,/-])(?:\bkl\.?\s*)?(\d{1,2})[:.](\d{2})(?::\d{2})?(?![\d:.])"
                   r"|\bkl\.?\s*(\d{1,2})(?![\d:.])", re.I)
@@ -66,6 +71,18 @@ TIME = re.compile(r"(?<![\d:.,/-])(?:\bkl\.?\s*)?(\d{1,2})[:.](\d{2})(?::\d{2})?
 def find_dates(text: str) -> list[re.Match[str]]:
     """Every date written in `text`, in order."""
     return sorted((m for rx in PATTERNS for m in rx.finditer(text)), key=lambda m: m.start())
+
+
+def main_date(dates: list[re.Match[str]]) -> re.Match[str] | None:
+    """Of the dates found in one text, the one it is about: the first calendar date, else
+    the first word ("tisdag 8 dec" is 8 December, whichever Tuesday "tisdag" alone is)."""
+    return next((m for m in dates if _given(m) is not None), dates[0] if dates else None)
+
+
+def week_of(text: str) -> int | None:
+    """The week number written in `text` ("v 50", "vecka 50", "v.50"), if any."""
+    found = WEEK.search(text)
+    return int(found[1]) if found else None
 
 
 def _year(digits: str) -> int | None:
@@ -104,8 +121,22 @@ def _nearest(month: int, day: int, today: dt.date, step: int) -> dt.date | None:
     return None
 
 
-def _day(m: re.Match[str], today: dt.date, step: int) -> dt.date | Problem:
-    """The day `m` names, looking back (step -1) or ahead (1) for what has no year."""
+def _in_week(weekday: int, week: int, today: dt.date, step: int) -> dt.date | Problem:
+    """The weekday of ISO week `week` nearest today in the direction `step`."""
+    for year in (today.year, today.year + step):
+        try:
+            day = dt.date.fromisocalendar(year, week, weekday + 1)
+        except ValueError:
+            continue  # week 0, 54, or 53 in a year that has 52
+        if (day - today).days * step >= 0:
+            return day
+    return "no_such"
+
+
+def _day(m: re.Match[str], today: dt.date, step: int, week: int | None = None
+         ) -> dt.date | Problem:
+    """The day `m` names, looking back (step -1) or ahead (1) for what has no year; a
+    weekday in `week`, when the text gives one."""
     given = _given(m)
     if given is not None:
         digits, month, day = given
@@ -123,6 +154,8 @@ def _day(m: re.Match[str], today: dt.date, step: int) -> dt.date | Problem:
     else:
         weekday = _WEEKDAYS[_fold(m[2])[:3]]
         word = _fold(m[1] or "")
+        if week is not None:
+            return _in_week(weekday, week, today, step)
         if m[3] or word == "last":  # "i måndags", "last monday": before today
             offset = -((today.weekday() - weekday) % 7 or 7)
         elif word in ("nasta", "next"):
@@ -141,10 +174,11 @@ def _problem(m: re.Match[str], problem: Problem) -> DateProblem:
     return DateProblem(problem, " ".join(m[0].split()))
 
 
-def past_day(m: re.Match[str], today: dt.date, years: int) -> dt.date | DateProblem:
+def past_day(m: re.Match[str], today: dt.date, years: int, week: int | None = None
+             ) -> dt.date | DateProblem:
     """The day of a done thing: not after today, not more than `years` calendar years
     back (from 1 January)."""
-    day = _day(m, today, -1)
+    day = _day(m, today, -1, week)
     if isinstance(day, str):
         return _problem(m, day)
     if day > today:
@@ -168,21 +202,22 @@ def coming_time(text: str, now: dt.datetime, years: int) -> dt.datetime | DatePr
         hour, minute = int(clock[1] or clock[3]), int(clock[2] or 0)
         if hour > 23 or minute > 59:
             return DateProblem("bad_time", " ".join(clock[0].split()))
-    if not dates:
+    main = main_date(dates)
+    if main is None:
         return None
     today = now.date()
-    day = _day(dates[0], today, 1)
+    day = _day(main, today, 1, week_of(text))
     if isinstance(day, str):
-        return _problem(dates[0], day)
+        return _problem(main, day)
     if day < today:
-        return _problem(dates[0], "past")
+        return _problem(main, "past")
     if today.year + years <= 9999 and day > _years_after(today, years):
-        return _problem(dates[0], "too_far")
+        return _problem(main, "too_far")
     when = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=now.tzinfo)
     try:
         when.astimezone(dt.UTC)  # the store keeps UTC: the first hours of year 1 have none
     except OverflowError:
-        return _problem(dates[0], "no_such")
+        return _problem(main, "no_such")
     return when
 
 

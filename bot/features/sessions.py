@@ -137,7 +137,8 @@ class BookingForm(Form):
         request_id = await self.store.add_request(request)
         if self.staff_room is not None:
             self.outbox.to(self.staff_room, t(
-                "bk_notice", "sv", id=request_id, line=self.line(request, "sv")))
+                "bk_notice", "sv", id=request_id, line=self.line(request, "sv")),
+                _answer_choices(request_id, "sv"))
         if self.reaches(turn.msg.transport, turn.msg.sender):
             return t("bk_sent", turn.lang, id=request_id)
         return t("bk_sent_later", turn.lang, id=request_id)
@@ -205,13 +206,15 @@ def _mine_line(form: BookingForm, request: SessionRequest, lang: Lang) -> str:
 
 
 def _answer_choices(request_id: int, lang: Lang) -> tuple[ButtonChoice, ButtonChoice]:
-    """The list's buttons for one request: each sends the command without its date or
-    reason, as typed, and the reply to that asks for them with this request's number."""
+    """The buttons for one request, on the staff's notice and in their list: each sends
+    the command followed by what its field asks for (the time, the reason), as if typed;
+    sent without it (a transport without fields, an empty field), the reply asks for it
+    with this request's number."""
     confirm, decline = ("/confirm", "/decline") if lang == "en" else ("/bekräfta", "/avböj")
     return (ButtonChoice(t("bk_choice_confirm", lang, id=request_id),
-                         f"{confirm} {request_id}"),
+                         f"{confirm} {request_id}", ask=t("bk_ask_when", lang)),
             ButtonChoice(t("bk_choice_decline", lang, id=request_id),
-                         f"{decline} {request_id}"))
+                         f"{decline} {request_id}", ask=t("bk_ask_reason", lang)))
 
 
 def router(form: BookingForm, dialogues: Dialogues, roles: Roles) -> Router:

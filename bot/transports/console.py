@@ -18,7 +18,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
-from bot.core.messages import IncomingMessage, Lang, Outcome, Reply
+from bot.core.messages import Choice, IncomingMessage, Lang, Outcome, Reply
 from bot.core.plaintext import to_plain, wrap
 from bot.core.texts import t
 
@@ -115,10 +115,12 @@ class ConsoleCourier:
         self.stdout.flush()
         return True
 
-    async def to_room(self, room: str, markdown: str) -> bool:
-        return self._print(room, markdown)
+    async def to_room(self, room: str, markdown: str, choices: tuple[Choice, ...] = ()
+                      ) -> bool:
+        return self._print(room, markdown)  # the text says how to answer by typing
 
-    async def to_user(self, user: str, markdown: str) -> bool:
+    async def to_user(self, user: str, markdown: str, choices: tuple[Choice, ...] = ()
+                      ) -> bool:
         return self._print(user, markdown)
 
     def members(self, room: str) -> frozenset[str]:

@@ -54,9 +54,17 @@ def shown(card: dict[str, Any]) -> str:
                      for e in card["body"] if e["type"] == "RichTextBlock")
 
 
-def press(action: dict[str, Any]) -> Activity:
-    """The message Teams sends when the button is pressed: its data as `value`, no text."""
-    assert action["type"] == "Action.Submit"
+def press(action: dict[str, Any], typed: str | None = None) -> Activity:
+    """The message Teams sends when the button is pressed: its data as `value`, no text.
+    A button that opens a field (Action.ShowCard): its own button pressed with `typed` in
+    the field, merged into the value as Teams does."""
+    if action["type"] == "Action.ShowCard":
+        [field] = action["card"]["body"]
+        [action] = action["card"]["actions"]
+        assert field["type"] == "Input.Text" and field["id"] == action["data"]["field"]
+        assert field["label"] and field["maxLength"] > 0
+        return Activity(type="message", value=action["data"] | {field["id"]: typed or ""})
+    assert action["type"] == "Action.Submit" and typed is None
     return Activity(type="message", value=action["data"])
 
 
@@ -187,11 +195,13 @@ async def test_staff_list_buttons_do_what_typing_the_command_does(staff_bot: Bot
         (f"Bekräfta #{first}", f"/bekräfta {first}"), (f"Avböj #{first}", f"/avböj {first}"),
         (f"Bekräfta #{second}", f"/bekräfta {second}"),
         (f"Avböj #{second}", f"/avböj {second}")]
+    assert all(c.ask for c in listed.choices)  # the time, the reason
     buttons = actions(card_of(reply_activity(listed)))
     assert [b["title"] for b in buttons] == [c.label for c in listed.choices]
     assert "Centralskolan" in shown(card_of(reply_activity(listed)))
     for button, choice in zip(buttons, listed.choices, strict=True):
-        sent = submitted_text(press(button))
+        # Pressed with an empty field: the command alone, as typed.
+        sent = submitted_text(press(button, " "))
         assert sent == choice.send
         pressed = await ask(staff_bot, sent, sender=STAFF, **TEAMS)
         typed = await ask(staff_bot, choice.send, sender=STAFF, **TEAMS)
@@ -201,6 +211,27 @@ async def test_staff_list_buttons_do_what_typing_the_command_does(staff_bot: Bot
         assert choice.send.split()[1] in pressed.text
         assert ("/bekräfta" in pressed.text) == choice.send.startswith("/bekräfta")
     assert [r.status for r in await store.list_requests(None)] == ["open", "open"]
+    # With the field filled, the press is the whole typed command.
+    confirm, decline = buttons[0], buttons[3]
+    assert submitted_text(press(confirm, " 2026-12-10 09:00 i aulan ")) == \
+        f"/bekräfta {first} 2026-12-10 09:00 i aulan"
+    for button, answer in ((confirm, "2026-12-10 09:00 i aulan"), (decline, "vi hinner inte")):
+        sent = submitted_text(press(button, answer))
+        assert sent is not None
+        pressed = await ask(staff_bot, sent, sender=STAFF, **TEAMS)
+        assert pressed.outcome is Outcome.COMMAND and f"#{sent.split()[1]}" in pressed.text
+    assert [(r.status, r.answer) for r in await store.list_requests(None)] == [
+        ("confirmed", "2026-12-10 09:00 i aulan"), ("declined", "vi hinner inte")]
+
+
+@pytest.mark.parametrize("value", [
+    {MARK: 1, "send": "/avböj 3", "field": "answer-0"},  # the field was not sent
+    {MARK: 1, "send": "/avböj 3", "field": "answer-0", "answer-0": 7},
+    {MARK: 1, "send": "/avböj 3", "field": "send", "answer-0": "x"},  # not a field's id
+    {MARK: 1, "send": "/avböj 3", "field": "other", "other": "x"},
+    {MARK: 1, "send": "/avböj 3", "answer-0": "no field named"}])
+def test_a_field_that_is_not_the_buttons_adds_nothing(value: object) -> None:
+    assert submitted_text(Activity(type="message", value=value)) == "/avböj 3"
 
 
 async def test_only_answerable_requests_get_buttons_and_english_sends_english(

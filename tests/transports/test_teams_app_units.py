@@ -123,12 +123,26 @@ async def serve(app: TeamsApp) -> AsyncIterator[TestClient[Any, Any]]:
         yield client
 
 
+_MADE: list[TeamsApp] = []
+
+
+@pytest.fixture(autouse=True)
+async def close_made() -> AsyncIterator[None]:
+    """Each test's apps are closed after it, as the service closes its own (their pool of
+    connections to the Connector)."""
+    yield
+    while _MADE:
+        await _MADE.pop().close()
+
+
 def make(tmp_path: Path, store: Store, core: Core, settings: TeamsAppSettings = ANONYMOUS,
          waits: list[float] | None = None) -> TeamsApp:
     async def wait(seconds: float) -> bool:  # no wall-clock sleeps: the waits are recorded
         (waits if waits is not None else []).append(seconds)
         return True
-    return TeamsApp(settings, core, store, FixedClock(TODAY), tmp_path, wait=wait)
+    app = TeamsApp(settings, core, store, FixedClock(TODAY), tmp_path, wait=wait)
+    _MADE.append(app)
+    return app
 
 
 async def post(client: TestClient[Any, Any], body: dict[str, Any] | bytes,

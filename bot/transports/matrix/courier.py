@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from nio import RoomCreateResponse, RoomPreset
 
+from bot.core.messages import Choice
 from bot.transports.matrix import outbound
 from bot.transports.matrix.content import reply_content
 
@@ -26,7 +27,9 @@ class MatrixCourier:
     def __init__(self, transport: MatrixTransport) -> None:
         self.transport = transport
 
-    async def to_room(self, room: str, markdown: str) -> bool:
+    async def to_room(self, room: str, markdown: str, choices: tuple[Choice, ...] = ()
+                      ) -> bool:
+        # Matrix has no buttons: the text says how to answer by typing.
         client = self.transport.client
         if client is None or room not in client.rooms:
             log.warning("matrix: a notice could not be sent: the bot is not in that room")
@@ -36,7 +39,8 @@ class MatrixCourier:
                                    "mb-n-" + secrets.token_hex(12))
         return sent is not None
 
-    async def to_user(self, user: str, markdown: str) -> bool:
+    async def to_user(self, user: str, markdown: str, choices: tuple[Choice, ...] = ()
+                      ) -> bool:
         client = self.transport.client
         if client is None:
             return False

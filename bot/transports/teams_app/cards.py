@@ -14,9 +14,15 @@ reply would become bold or a link. Here markdown-it parses the core's Markdown (
 character references come out as the characters) and only the formatting the core wrote
 becomes bold, italic or a link; every character of the text is shown as text.
 
-A press arrives as a message activity with `value` = the action's `data` and no text.
-`submitted_text` gives back the `send`, and the transport hands it to the core as if it
-had been typed: a card answer and a typed answer cannot differ. Plain Action.Submit, not
+A choice that asks for something (`Choice.ask`: staff's Bekräfta asks when, Avböj asks
+why) is an Action.ShowCard: pressed, it opens a labelled text field under the card and a
+button that sends. One free-text field, not Input.Date/Input.Time: staff write "vecka 50"
+or "2026-12-10 09:00 i aulan", and the typed command reads both the same way.
+
+A press arrives as a message activity with `value` = the action's `data` (merged with the
+card's inputs) and no text. `submitted_text` gives back the `send`, followed by what was
+typed in the choice's field, and the transport hands it to the core as if it had been
+typed: a card answer and a typed answer cannot differ. Plain Action.Submit, not
 imBack/messageBack: nothing is posted in the person's name (in a channel everyone would
 see which category a /tyck got), and the bot's reply shows what was chosen.
 """
@@ -41,9 +47,12 @@ __all__ = ["MARK", "MAX_BYTES", "MAX_CHOICES", "MAX_SEND", "reply_activity",
 
 MARK = "medborgarbot"  # in every button's data: a value without it is not ours
 MAX_SEND = 200  # a button's `send`: the longest any choice sends is a short command
+MAX_ANSWER = 500  # what a choice's field takes (the core answers a longer message itself)
+FIELD = "answer-"  # the id of a choice's field: this and the choice's place on the card
 MAX_CHOICES = 10  # buttons a card shows; more are for typing (the text keeps them all)
 PER_ROW = 5  # buttons an ActionSet holds: Teams' host config shows at most 6 in one
 MAX_TITLE = 60  # a button's title in characters; longer labels end in "…"
+MAX_LABEL = 120  # a field's label, likewise
 # Teams refuses a message over about 28 KB; the card is kept under this many bytes of
 # JSON so that the envelope (ids, serviceUrl, channelData) fits beside it.
 MAX_BYTES = 24_000
@@ -84,7 +93,12 @@ def submitted_text(activity: Activity) -> str | None:
     if not isinstance(value, dict) or type(value.get(MARK)) is not int or value[MARK] != 1:
         return None
     send = value.get("send")
-    return send if isinstance(send, str) and _valid_send(send) else None
+    if not isinstance(send, str) or not _valid_send(send):
+        return None
+    field = value.get("field")
+    typed = value.get(field) if isinstance(field, str) and field.startswith(FIELD) else None
+    # What the field held follows the command as typed; empty, the command goes alone.
+    return f"{send} {typed.strip()}" if isinstance(typed, str) and typed.strip() else send
 
 
 def _valid_send(send: str) -> bool:
@@ -97,9 +111,7 @@ def _card(reply: Reply, buttons: list[Choice], budget: int) -> dict[str, Any]:
     body: list[dict[str, Any]] = _blocks(reply.text, budget)
     for start in range(0, len(buttons), PER_ROW):
         body.append({"type": "ActionSet", "actions": [
-            {"type": "Action.Submit", "title": _title(c.label),
-             "data": {MARK: 1, "send": c.send}}
-            for c in buttons[start:start + PER_ROW]]})
+            _action(c, start + n) for n, c in enumerate(buttons[start:start + PER_ROW])]})
     return {"type": "AdaptiveCard",
             "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
             "version": "1.5", "lang": reply.lang, "body": body,
@@ -109,11 +121,27 @@ def _card(reply: Reply, buttons: list[Choice], budget: int) -> dict[str, Any]:
             "msteams": {"width": "Full"}}
 
 
-def _title(label: str) -> str:
+def _action(choice: Choice, place: int) -> dict[str, Any]:
+    """A choice's button: it sends at once, or (the choice asks for something) opens a
+    labelled field and a button that sends the choice with what was typed there."""
+    title = _title(choice.label)
+    data: dict[str, Any] = {MARK: 1, "send": choice.send}
+    if not choice.ask:
+        return {"type": "Action.Submit", "title": title, "data": data}
+    field = f"{FIELD}{place}"
+    return {"type": "Action.ShowCard", "title": title, "card": {
+        "type": "AdaptiveCard",
+        "body": [{"type": "Input.Text", "id": field, "label": _title(choice.ask, MAX_LABEL),
+                  "maxLength": MAX_ANSWER}],
+        "actions": [{"type": "Action.Submit", "title": title,
+                     "data": data | {"field": field}}]}}
+
+
+def _title(label: str, most: int = 0) -> str:
     """A button's title: one line of visible characters (Teams shows titles as plain
     text, but a line break or a direction override would still garble the button)."""
     text = "".join(ch if ch.isprintable() else " " for ch in label)
-    return _cut(" ".join(text.split()), MAX_TITLE) or "…"
+    return _cut(" ".join(text.split()), most or MAX_TITLE) or "…"
 
 
 def _cut(text: str, most: int) -> str:

@@ -28,6 +28,7 @@ import aiohttp
 
 from bot.config import TeamsAppSettings
 from bot.core.clock import Clock
+from bot.core.messages import Choice
 from bot.core.ports import TransportState
 
 if TYPE_CHECKING:
@@ -37,8 +38,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bot.teams_app")
 Wait = Callable[[float], Awaitable[bool]]  # waits `seconds`; False: the bot is stopping
-# Posts `markdown` into the referenced conversation once; raises what the Connector said.
-Post = Callable[["ConversationReference", str, str], Awaitable[None]]
+# Posts `markdown` (with its buttons) into the referenced conversation once, under the
+# key; raises what the Connector said.
+Post = Callable[["ConversationReference", str, str, tuple[Choice, ...]], Awaitable[None]]
 OUT = "teams_app:out:"
 
 
@@ -97,21 +99,23 @@ class TeamsAppCourier:
         self._wait = wait
         self._sending: set[str] = set()
 
-    async def to_room(self, room: str, markdown: str) -> bool:
+    async def to_room(self, room: str, markdown: str, choices: tuple[Choice, ...] = ()
+                      ) -> bool:
         reference = await self._references.room(room)
         if reference is None:
             log.warning("teams_app: a notice could not be sent: the bot has no reference "
                         "for that room (install the app there, or write to the bot in it)")
             return False
-        return await self._deliver("room", room, reference, markdown)
+        return await self._deliver("room", room, reference, markdown, choices)
 
-    async def to_user(self, user: str, markdown: str) -> bool:
+    async def to_user(self, user: str, markdown: str, choices: tuple[Choice, ...] = ()
+                      ) -> bool:
         reference = await self._references.person(user)
         if reference is None:
             log.warning("teams_app: a message could not be sent: the person has no "
                         "personal chat with the bot yet")
             return False
-        return await self._deliver("person", user, reference, markdown)
+        return await self._deliver("person", user, reference, markdown, choices)
 
     def members(self, room: str) -> frozenset[str]:
         # Listing a channel's members is a Connector call; staff are named in roles
@@ -124,7 +128,7 @@ class TeamsAppCourier:
         return OUT + self._references.digest(f"{kind}\0{target}\0{day}\0{markdown}")
 
     async def _deliver(self, kind: str, target: str, reference: ConversationReference,
-                       markdown: str) -> bool:
+                       markdown: str, choices: tuple[Choice, ...]) -> bool:
         key = self.key(kind, target, markdown)
         if key in self._sending:
             log.info("teams_app: the same message is already being sent; not twice")
@@ -135,8 +139,8 @@ class TeamsAppCourier:
                 log.info("teams_app: a message was sent before; not again")
                 return True
             await self._state.set_event_state(key, "sending", self._clock.now())
-            sent = await persist(lambda: self._post(reference, markdown, key), self._settings,
-                                 self._wait, f"a message to a {kind}")
+            sent = await persist(lambda: self._post(reference, markdown, key, choices),
+                                 self._settings, self._wait, f"a message to a {kind}")
             await self._state.set_event_state(key, "sent" if sent else "failed",
                                               self._clock.now())
             return sent

@@ -44,7 +44,6 @@ from microsoft_agents.hosting.core import (
     AnonymousTokenProvider,
     ClaimsIdentity,
     ConnectionManager,
-    MessageFactory,
     TurnContext,
 )
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
@@ -52,13 +51,15 @@ from pydantic import ValidationError
 
 from bot.config import TeamsAppSettings
 from bot.core.clock import Clock
-from bot.core.messages import IncomingMessage, Outcome, Reply
+from bot.core.messages import Choice, IncomingMessage, Outcome, Reply
 from bot.core.ports import Handle, TransportState
 from bot.core.texts import both
 from bot.transports.ledger import LedgerPruner
+from bot.transports.teams_app.cards import reply_activity
 from bot.transports.teams_app.courier import TeamsAppCourier, Wait, persist
+from bot.transports.teams_app.pool import PooledClientFactory, host_validator
 from bot.transports.teams_app.references import References, load_key, minimal
-from bot.transports.teams_text import plain_text, to_teams_html
+from bot.transports.teams_text import plain_text
 
 log = logging.getLogger("bot.teams_app")
 HEADERS = {"Server": "teams-app"}
@@ -82,15 +83,7 @@ def _submitted(activity: Activity) -> str | None:
     return submitted_text(activity)
 
 
-def render(reply: Reply) -> Activity:
-    """The activity that shows `reply`: a card with buttons, or Teams' HTML."""
-    try:
-        from bot.transports.teams_app.cards import reply_activity
-    except ImportError:
-        activity = MessageFactory.text(to_teams_html(reply.text))
-        activity.text_format = "xml"
-        return activity
-    return reply_activity(reply)
+render = reply_activity  # a card with buttons, or Teams' HTML
 
 
 def incoming(activity: Activity, now: dt.datetime) -> IncomingMessage | None:
@@ -176,7 +169,11 @@ class TeamsApp:
         self._wait = wait or self._wait_unless_stopping
         self.references = References(state, load_key(data_dir))
         self.auth = _auth_configuration(settings)
-        self.adapter = CloudAdapter(connection_manager=_connections(settings, self.auth))
+        connections = _connections(settings, self.auth)
+        self._clients = PooledClientFactory(connections)
+        self.adapter = CloudAdapter(connection_manager=connections,
+                                    channel_service_client_factory=self._clients,
+                                    host_validator=host_validator(settings.development))
         self.adapter.on_turn_error = self._on_turn_error
         self._in_hand: set[str] = set()
         self._prune = LedgerPruner(self.state, self.clock, dt.timedelta(days=LEDGER_DAYS))
@@ -206,6 +203,10 @@ class TeamsApp:
 
     async def _stop(self, app: web.Application) -> None:
         self._stopping.set()  # retries waiting for their next try give up
+
+    async def close(self) -> None:
+        """Close the kept connections to the Connector (the outbox is drained)."""
+        await self._clients.close()
 
     async def _wait_unless_stopping(self, seconds: float) -> bool:
         try:
@@ -295,10 +296,10 @@ class TeamsApp:
             log.error("teams_app: the apology could not be sent: %s", type(exc).__name__)
 
     async def _post_markdown(self, reference: ConversationReference, markdown: str,
-                             key: str) -> None:
-        """Post `markdown` once into the referenced conversation (a channel: a new post);
-        raises what the Connector answered."""
-        activity = render(Reply(markdown, Outcome.COMMAND))
+                             key: str, choices: tuple[Choice, ...] = ()) -> None:
+        """Post `markdown` once into the referenced conversation (a channel: a new post),
+        as a card when it has `choices`; raises what the Connector answered."""
+        activity = render(Reply(markdown, Outcome.COMMAND, choices=choices))
         continuation = reference.get_continuation_activity()
         # The SDK posts to /activities/<continuation id>; the key makes the path say which
         # message this is (a random id otherwise), so that a retry names the same one.

@@ -23,6 +23,7 @@ from aiohttp import web
 
 from bot.config import WebSettings
 from bot.core.clock import Clock
+from bot.core.messages import Choice
 from bot.core.ports import Handle
 from bot.transports.webchat.api import Api
 from bot.transports.webchat.conversations import Conversations
@@ -43,14 +44,17 @@ class WebCourier:
     def __init__(self, engine: ChatEngine) -> None:
         self._engine = engine
 
-    async def to_room(self, room: str, markdown: str) -> bool:
+    async def to_room(self, room: str, markdown: str, choices: tuple[Choice, ...] = ()
+                      ) -> bool:
+        # Without the buttons: a message the bot starts answers nothing on the page.
         conversation = self._engine.conversations.by_cid(room)
         if conversation is None:
             return False  # forgotten, or never here
         conversation.add("bot", to_html(markdown), lang=self._engine.html_lang(conversation.lang))
         return True
 
-    async def to_user(self, user: str, markdown: str) -> bool:
+    async def to_user(self, user: str, markdown: str, choices: tuple[Choice, ...] = ()
+                      ) -> bool:
         return False  # a web page has no address to reach later
 
     def members(self, room: str) -> frozenset[str]:

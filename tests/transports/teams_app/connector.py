@@ -99,6 +99,7 @@ class Connector:
         self._threads: dict[str, str] = {}  # created conversation -> the channel it is in
         self.unexpected: list[str] = []  # "METHOD path" of anything else
         self.authorizations: list[str | None] = []  # the Authorization header of each POST
+        self.connections: set[Any] = set()  # the (address, port) each POST came from
         # Ids of the activities tests sent the bot: a post whose path names one is a reply
         # to it, any other one a message the bot started (proactive sends name a random id).
         self.incoming: set[str] = set()
@@ -172,6 +173,8 @@ class Connector:
                       reply_to: str | None) -> Posted:
         raw = await request.read()
         self.authorizations.append(request.headers.get("Authorization"))
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self.connections.add(tuple(peer) if peer else None)
         body = json.loads(raw) if raw else {}
         posted = Posted(conversation, reply_to, body, f"act-{next(self._ids)}",
                         time.perf_counter())

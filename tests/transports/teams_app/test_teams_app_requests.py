@@ -67,24 +67,38 @@ def notices(connector: Connector) -> list[Posted]:
 
 async def confirm(how: str, bot: TeamsBot, connector: Connector, stina: Person,
                   clock: FixedClock) -> str:
-    """Staff confirm request #1 in the channel: typed, or with the /förfrågningar card."""
+    """Staff confirm request #1 in the channel: typed, with the Bekräfta of the notice card
+    the bot started there, or with the one of the /förfrågningar card."""
     if how == "typed":
         replies = await in_channel(bot, connector, stina, f"/bekräfta 1 {ANSWER}", clock)
         return "\n".join(p.shown() for p in replies)
-    listed = channel_message(stina, "/förfrågningar", connector.url, clock.now())
-    [card] = await turn(bot, connector, listed)
+    if how == "notice card":
+        [card] = notices(connector)
+        # A press on a post in a channel comes from that post's thread.
+        where = channel_message(stina, "", connector.url, clock.now(),
+                                thread=card.id)["conversation"]
+    else:
+        listed = channel_message(stina, "/förfrågningar", connector.url, clock.now())
+        [card] = await turn(bot, connector, listed)
+        where = listed["conversation"]
     assert "#1" in card.shown() and "Centralskolan" in card.shown()
     pressable = [a for a in card.actions() if a.get("title") == "Bekräfta #1"]
-    assert pressable, f"no Bekräfta #1 button: {[a.get('title') for a in card.actions()]}"
-    pressed = submit(stina, pressable[0], card.id, listed["conversation"], connector.url,
-                     clock.now(), {i["id"]: ANSWER for i in _inputs(card.cards)})
-    [how_to] = await turn(bot, connector, pressed)
-    # The button is /bekräfta 1 without the time: the reply asks for it, with the number;
-    # what the typed "/bekräfta 1" gets (the card answer and the typed one are one).
+    assert len(pressable) == 1, [a.get("title") for a in card.actions()]
+    # Bekräfta opens a labelled field for the time; its button sends what was typed there.
+    [field] = [i for i in _inputs(card.cards) if i["id"] == pressable[0]["data"]["field"]]
+    assert field["type"] == "Input.Text" and "När?" in field["label"]
+
+    async def press(typed: str) -> str:
+        [reply] = await turn(bot, connector, submit(
+            stina, pressable[0], card.id, where, connector.url, clock.now(),
+            {i["id"]: typed if i is field else "" for i in _inputs(card.cards)}))
+        return reply.shown()
+
+    # Pressed with the field empty, it is the typed "/bekräfta 1": the reply asks for the
+    # time, with the number (the card answer and the typed one are one).
     typed = await in_channel(bot, connector, stina, "/bekräfta 1", clock)
-    assert how_to.shown() == typed[0].shown() and "/bekräfta 1 " in how_to.shown()
-    replies = await in_channel(bot, connector, stina, f"/bekräfta 1 {ANSWER}", clock)
-    return "\n".join(p.shown() for p in replies)
+    assert await press("  ") == typed[0].shown() and "/bekräfta 1 " in typed[0].shown()
+    return await press(ANSWER)
 
 
 def _inputs(node: Any) -> list[dict[str, Any]]:
@@ -101,7 +115,7 @@ def _inputs(node: Any) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("restart", [False, True], ids=["one-run", "restarted"])
-@pytest.mark.parametrize("how", ["typed", "card"])
+@pytest.mark.parametrize("how", ["typed", "notice card", "list card"])
 async def test_a_teachers_request_is_answered_in_her_personal_chat_exactly_once(
         how: str, restart: bool, tmp_path: Path, connector: Connector, anna: Person,
         stina: Person, shipped_holder: KnowledgeHolder, clock: FixedClock) -> None:
@@ -119,6 +133,8 @@ async def test_a_teachers_request_is_answered_in_her_personal_chat_exactly_once(
         assert "#1" in last and "Du får svar här" in last
         [notice] = await connector.wait_until(lambda: notices(connector))
         assert "Centralskolan" in notice.shown() and "vecka 50" in notice.shown()
+        assert notice.cards and {"Bekräfta #1", "Avböj #1"} <= {
+            a.get("title") for a in notice.actions()}
         if restart:
             await bot.stop()
             bot = TeamsBot(config, shipped_holder, clock)

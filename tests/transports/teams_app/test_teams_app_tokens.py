@@ -71,7 +71,8 @@ def token(connector: Connector, *, key: Any = TRUSTED, audience: str = APP_ID,
     return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "local"})
 
 
-@pytest.mark.parametrize("case", ["valid", "another key", "another app", "expired"])
+@pytest.mark.parametrize("case", ["valid", "another key", "another app", "expired",
+                                  "not a Microsoft host"])
 async def test_only_a_valid_token_for_this_app_reaches_the_core(
         case: str, keys: LocalKeys, tmp_path: Path, connector: Connector, anna: Person,
         shipped_holder: KnowledgeHolder, clock: FixedClock,
@@ -80,9 +81,14 @@ async def test_only_a_valid_token_for_this_app_reaches_the_core(
               "another key": lambda: token(connector, key=STRANGER),
               "another app": lambda: token(connector, audience="11111111-2222-4333-8444-"
                                                                 "555555555555"),
-              "expired": lambda: token(connector, expires_in=-3600)}[case]()
+              "expired": lambda: token(connector, expires_in=-3600),
+              "not a Microsoft host": lambda: token(connector)}[case]()
+    # The stand-in listens on http://127.0.0.1, which only development accepts as a
+    # serviceUrl; outside it, a valid token naming that host is refused all the same, and
+    # the bot's own token is never sent there.
     config = teams_config(tmp_path, anonymous=False, app_id=APP_ID, tenant_id=TENANT,
-                          client_secret="not-a-real-secret")
+                          client_secret="not-a-real-secret",
+                          development=case != "not a Microsoft host")
     bot = TeamsBot(config, shipped_holder, clock)
     await bot.start()
     try:
@@ -100,5 +106,5 @@ async def test_only_a_valid_token_for_this_app_reaches_the_core(
         assert "handled transport=teams_app" in production_logs.getvalue()
     else:
         assert status == 401, (status, body)
-        assert connector.posted == []
+        assert connector.posted == [] and connector.authorizations == []
         assert "handled transport=" not in production_logs.getvalue()

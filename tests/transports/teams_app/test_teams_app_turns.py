@@ -160,3 +160,14 @@ async def test_with_an_app_id_an_activity_without_a_valid_token_is_refused(
     # Never reached the core: nothing was answered, nothing began, nothing was stored.
     assert connector.posted == [] and connector.created == []
     assert "handled transport=" not in production_logs.getvalue()
+
+
+async def test_replies_reuse_one_connection_to_the_connector(
+        bot: TeamsBot, connector: Connector, anna: Person, clock: FixedClock) -> None:
+    # The SDK's own factory opened a new connection for every turn (a TCP, in Teams a TLS
+    # handshake too): one after another, the replies now go over the one connection that
+    # stays open (so do the messages the bot starts: the same factory makes their clients).
+    for text in ("hej", "vad har polisen lovat?", "knark", "vem är kommunpolis?"):
+        await reply(bot, connector, personal_message(anna, text, connector.url, clock.now()))
+    assert len(connector.posted) == 4
+    assert len(connector.connections) == 1, connector.connections
