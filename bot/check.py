@@ -15,8 +15,9 @@ import sys
 from bot.config import Config, ConfigError, load_config
 from bot.core.clock import SystemClock
 from bot.core.texts import catalogue_findings
+from bot.knowledge.area import load_area
 from bot.knowledge.holder import KnowledgeHolder
-from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.knowledge.loader import KnowledgeError
 from bot.store import open_store
 
 
@@ -27,7 +28,7 @@ def fail(problems: list[str]) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
-    from bot.knowledge.selftest import self_test
+    from bot.knowledge.selftest import area_self_test
 
     problems: list[str] = []
     notes: list[str] = []
@@ -50,15 +51,16 @@ def check(args: argparse.Namespace) -> int:
     if catalogues.problems:
         return fail(problems + catalogues.problems)
     try:
-        kb = load_knowledge(folder)
+        area = load_area(folder)
     except KnowledgeError as exc:
         return fail(problems + exc.problems)
     from bot.app import build_bot
     from bot.features.report import page_problems
     from bot.features.safety import takes
 
-    problems.extend(self_test(kb, screen=takes))
-    holder = KnowledgeHolder(kb, folder)
+    problems.extend(area_self_test(area, screen=takes))  # every municipality's own
+    kb = area.default_base
+    holder = KnowledgeHolder(kb, folder, area)
     try:  # built as `run` builds it: a form the topics name that no router brings, a clash
         build_bot(config or Config(), SystemClock(), holder,
                   open_store("sqlite:///:memory:"))  # never opened
@@ -75,9 +77,11 @@ def check(args: argparse.Namespace) -> int:
         notes.append(result.line)
     if problems:
         return fail(problems)
-    examples = sum(len(t.examples) for t in kb.data.topics)
-    print(f"{folder}: ok: {len(kb.topics)} topics, {examples} example questions, "
-          f"{len(kb.periods)} periods, {len(kb.promise_index)} promises")
+    for ident, base in area.bases.items():
+        examples = sum(len(t.examples) for t in base.data.topics)
+        print(f"{folder / ident if ident else folder}: ok: {len(base.topics)} topics, "
+              f"{examples} example questions, {len(base.periods)} periods, "
+              f"{len(base.promise_index)} promises")
     for note in notes:
         print(note)
     return 0

@@ -184,7 +184,7 @@ def test_text_variants_load_and_fall_back() -> None:
 def test_a_lattlast_answer_is_checked_like_the_others(tmp_path: Path) -> None:
     kb = tmp_path / "kb"
     shutil.copytree(SHIPPED, kb)
-    path = kb / "topics.yaml"
+    path = kb / "common" / "topics.yaml"
     text = path.read_text("utf-8")
     assert text.count("Här är det som polisen och kommunen har lovat.\n\n        {promises}") == 1
     path.write_text(text.replace("har lovat.\n\n        {promises}", "har lovat.\n\n"

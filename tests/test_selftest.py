@@ -12,9 +12,10 @@ from bot.app import build_bot
 from bot.config import Config
 from bot.core.clock import FixedClock
 from bot.features.safety import takes
+from bot.knowledge.area import load_area
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import load_knowledge
-from bot.knowledge.selftest import self_test, unknown_forms
+from bot.knowledge.selftest import area_self_test, self_test, unknown_forms
 from bot.store.base import Store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "kb"
@@ -25,7 +26,7 @@ FORMS = ("feedback", "booking")
 def with_topic_line(tmp_path: Path, old: str, new: str) -> Path:
     folder = tmp_path / "kb"
     shutil.copytree(SHIPPED, folder)
-    topics = folder / "topics.yaml"
+    topics = folder / "common" / "topics.yaml"
     text = topics.read_text("utf-8")
     assert text.count(old) == 1, old
     topics.write_text(text.replace(old, new), "utf-8")
@@ -33,7 +34,9 @@ def with_topic_line(tmp_path: Path, old: str, new: str) -> Path:
 
 
 def test_the_shipped_base_passes_with_the_safety_check_and_the_forms() -> None:
-    assert self_test(load_knowledge(SHIPPED), takes, FORMS) == []
+    # Every municipality of the area, each with its own places and topics.
+    area = load_area(SHIPPED)
+    assert len(area) == 6 and area_self_test(area, takes, FORMS) == []
 
 
 def test_an_example_the_safety_check_takes_is_named(tmp_path: Path) -> None:
@@ -84,7 +87,7 @@ async def test_a_reload_is_held_to_what_the_app_required(
     build_bot(Config(), clock, holder, store)
     assert holder.forms == frozenset(FORMS) and holder.screen is takes
     before = holder.kb
-    topics = folder / "topics.yaml"
+    topics = folder / "common" / "topics.yaml"
     topics.write_text(topics.read_text("utf-8").replace("    offers: booking\n",
                                                         "    offers: survey\n"), "utf-8")
     problems = holder.reload()

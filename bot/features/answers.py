@@ -87,9 +87,28 @@ class Answers:
         self.suggestion_ttl = suggestion_ttl
         self.max_pending = max_pending
         self._pending: OrderedDict[Key, tuple[tuple[str, ...], dt.datetime]] = OrderedDict()
+        # Which municipality of the area a conversation is about, once it named one.
+        self._about: OrderedDict[Key, str] = OrderedDict()
+
+    def _base(self, turn: Turn) -> KnowledgeBase:
+        """The knowledge base a message is answered from: the municipality it names (by
+        its name or one of its places), else the one the conversation named last, else
+        the area's default. One municipality: its base, always."""
+        area = self.holder.area
+        if len(area) < 2:
+            return self.holder.kb
+        key = turn.msg.conversation
+        named = area.named_in(turn.text, turn.folded)
+        if named is not None:
+            self._about[key] = named
+            self._about.move_to_end(key)
+            while len(self._about) > self.max_pending:
+                self._about.popitem(last=False)
+        ident = named or self._about.get(key)
+        return area.bases.get(ident or "", self.holder.kb)
 
     async def __call__(self, turn: Turn) -> Reply:
-        kb = self.holder.kb
+        kb = self._base(turn)
         picked = self._picked(turn, kb)
         if picked == LOST:
             return Reply(t("lost_question", turn.lang), Outcome.UNKNOWN, turn.lang)
@@ -124,6 +143,9 @@ class Answers:
                 others: tuple[str, ...], offer: str | None = None,
                 asked: str | None = None) -> Reply:
         text = kb.answer(topic_id, turn.lang, turn.today, asked or turn.text)
+        if kb is not self.holder.kb:  # another municipality than the default: say whose
+            text = t("answer_about", turn.lang,
+                     name=kb.data.municipality.name.get(turn.lang)) + "\n\n" + text
         topic = kb.topics[topic_id]
         picks: tuple[choices.Choice, ...] = ()
         if others:

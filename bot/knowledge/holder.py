@@ -7,16 +7,20 @@ from collections.abc import Collection
 from pathlib import Path
 
 from bot.core.texts import use_overrides
+from bot.knowledge.area import Area, load_area
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.loader import KnowledgeError, load_knowledge
-from bot.knowledge.selftest import Screen, self_test, unknown_forms
+from bot.knowledge.loader import KnowledgeError
+from bot.knowledge.selftest import Screen, area_self_test, unknown_forms
 
 log = logging.getLogger(__name__)
 
 
 class KnowledgeHolder:
-    def __init__(self, kb: KnowledgeBase, folder: Path | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, folder: Path | None = None,
+                 area: Area | None = None) -> None:
         self.folder = folder  # first: the base goes into service with its own catalogues
+        # Every municipality's base (bot.knowledge.area); `kb` is the default one's.
+        self.area = area or Area({kb.id: kb}, kb.id)
         self.kb = kb
         # What a reloaded base must also pass; the app says, when it is built (require).
         self.screen: Screen | None = None
@@ -28,7 +32,9 @@ class KnowledgeHolder:
 
         ValueError naming the form when the base in service already names an unknown
         one: the bot would fail in front of the resident who asks."""
-        problems = unknown_forms(self.kb, forms)
+        # A shared topic's problem once, not once per municipality.
+        problems = list(dict.fromkeys(p for data in self.area.files().values()
+                                      for p in unknown_forms(data, forms)))
         if problems:
             raise ValueError("; ".join(problems))
         self.forms = frozenset(forms)
@@ -57,23 +63,27 @@ class KnowledgeHolder:
 
     @classmethod
     def load(cls, folder: Path) -> KnowledgeHolder:
-        return cls(load_knowledge(folder), folder)
+        area = load_area(folder)
+        return cls(area.default_base, folder, area)
 
     def reload(self) -> list[str]:
-        """Load the folder again and self-test it; keep the old base on any problem.
+        """Load the folder again and self-test every municipality's base; keep the old
+        ones on any problem.
 
-        Returns the problems (empty when the new base is in service)."""
+        Returns the problems (empty when the new bases are in service)."""
         if self.folder is None:
             return ["no knowledge folder to reload from"]
         try:
-            kb = load_knowledge(self.folder)
+            area = load_area(self.folder)
         except KnowledgeError as exc:
             log.warning("knowledge reload refused: %d problem(s)", len(exc.problems))
             return exc.problems
-        problems = self_test(kb, self.screen, self.forms)
+        problems = area_self_test(area, self.screen, self.forms)
         if problems:
             log.warning("knowledge reload refused: self-test found %d problem(s)", len(problems))
             return problems
-        self.kb = kb
-        log.info("knowledge reloaded: %d topics", len(kb.topics))
+        self.area = area
+        self.kb = area.default_base
+        log.info("knowledge reloaded: %d municipalities, %d topics", len(area),
+                 len(self.kb.topics))
         return []

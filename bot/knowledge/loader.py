@@ -19,11 +19,12 @@ from pydantic import ValidationError
 from bot.core.texts import catalogue_findings, override_problems_for
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import KnowledgeFile
+from bot.knowledge.shared import expand_municipality, without_replaced_topics
 from bot.knowledge.yaml_lines import LoadedYaml, PathKey, YamlError, dotted, load_yaml
 
 PLACEHOLDERS = {"promises", "period", "earlier", "agreement", "periods", "documents",
-                "contacts", "municipality"}
-INDEXED_PLACEHOLDERS = {"promise", "promises_about", "contact"}
+                "contacts", "municipality", "kommun", "police_area", "site"}
+INDEXED_PLACEHOLDERS = {"promise", "promises_about", "contact", "phone"}
 
 
 class KnowledgeError(Exception):
@@ -67,10 +68,14 @@ class _Origins:
                     segment = seg
             local = (path[0], path[1] - segment.start, *path[2:])
         lines = segment.loaded.lines
+        written = segment.loaded.written.get(str(local[0]))
+        shown = local
+        if written and len(local) > 1 and isinstance(local[1], int) and local[1] < len(written):
+            shown = (local[0], written[local[1]], *local[2:])
         for cut in range(len(local), 0, -1):
             if local[:cut] in lines:
-                return f"{segment.loaded.file}:{lines[local[:cut]]}", local
-        return str(segment.loaded.file), local
+                return f"{segment.loaded.file}:{lines[local[:cut]]}", shown
+        return str(segment.loaded.file), shown
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -204,22 +209,89 @@ def _check_periods(kf: KnowledgeFile, report: Callable[[PathKey, str], None]) ->
                         report((*where, key, ri), f'no {what} "{ref}"')
 
 
-def load_knowledge(folder: Path) -> KnowledgeBase:
-    """Load and validate every *.yaml file in `folder`; raise KnowledgeError on problems."""
+COMMON = "common"  # in an area's folder: what every municipality shares
+AREA_FILE = "area.yaml"  # in an area's folder: its name and default municipality
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+def is_area(folder: Path) -> bool:
+    """A folder of several municipalities (common/ and one folder each), not one's files."""
+    return (folder / COMMON).is_dir()
+
+
+def members(folder: Path) -> list[str]:
+    """The municipalities of an area's folder: every folder but common/ and i18n/."""
+    return sorted(p.name for p in folder.iterdir()
+                  if p.is_dir() and p.name not in (COMMON, "i18n", "templates")
+                  and not p.name.startswith("."))
+
+
+def area_settings(folder: Path) -> dict[str, Any]:
+    """area.yaml of an area's folder ({} without one): `name`, `default`."""
+    path = folder / AREA_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = load_yaml(path).data
+    except YamlError as exc:
+        raise KnowledgeError([str(exc)]) from None
+    if not isinstance(data, dict):
+        raise KnowledgeError([f"{path}:1: the file must be a mapping (name, default)"])
+    return data
+
+
+def default_member(folder: Path) -> str:
+    """The municipality a conversation is about when nothing says otherwise."""
+    found = members(folder)
+    default = area_settings(folder).get("default")
+    if default is None and found:
+        return found[0]
+    if default not in found:
+        raise KnowledgeError([f"{folder / AREA_FILE}: default: {default!r} is none of the "
+                              f"municipality folders ({', '.join(found) or 'none'})"])
+    return str(default)
+
+
+def load_knowledge(folder: Path, shared: list[Path] | None = None) -> KnowledgeBase:
+    """Load and validate every *.yaml file in `folder` (after the `shared` files, those of
+    an area's common/); raise KnowledgeError on problems. An area's folder gives its default
+    municipality's base (bot.knowledge.area has them all)."""
+    if shared is None and folder.is_dir() and is_area(folder):
+        folder, shared = folder / default_member(folder), yaml_files(folder / COMMON)
+    return KnowledgeBase(read_knowledge(folder, shared), folder.name if shared else None)
+
+
+def read_knowledge(folder: Path, shared: list[Path] | None = None,
+                   parsed: dict[Path, LoadedYaml] | None = None) -> KnowledgeFile:
+    """The validated content of `folder` (after the `shared` files), not yet indexed for
+    answering; `parsed` keeps files already read (an area's shared ones, read once)."""
     if not folder.is_dir():
         raise KnowledgeError([f"{folder}: not a folder"])
-    paths = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
-    if not paths:
+    own = yaml_files(folder)
+    if not own:
         raise KnowledgeError([f"{folder}: no .yaml files"])
     problems: list[str] = []
     files: list[LoadedYaml] = []
-    for path in paths:
+    for path in [*(shared or []), *own]:
         try:
+            if parsed is not None and path in parsed:
+                files.append(parsed[path])
+                continue
             files.append(load_yaml(path))
+            if parsed is not None and path in (shared or []):
+                parsed[path] = files[-1]
         except YamlError as exc:
             problems.append(str(exc))
+    if shared:
+        # A municipality's own topic replaces the common topic with the same id.
+        files = without_replaced_topics(files, set(own))
     origins = _Origins()
     merged = _merge(files, origins, problems)
+    if not problems and "topics" in merged:
+        merged["topics"] = expand_municipality(merged["topics"], merged.get("municipality"))
     if problems:
         raise KnowledgeError(problems)
     try:
@@ -230,10 +302,10 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
             problems.append(f"{origins.where(loc)}: {_describe(error)}")
         raise KnowledgeError(problems) from None
     _check_references(kf, origins, problems)
-    own = folder / "i18n"  # the base's own text catalogues (sma.yaml), checked like ours
-    if own.is_dir():
-        problems += [p for p in catalogue_findings(extra=own).problems
-                     if p.startswith(str(own))]
+    i18n = folder / "i18n"  # the base's own text catalogues (sma.yaml), checked like ours
+    if i18n.is_dir():
+        problems += [p for p in catalogue_findings(extra=i18n).problems
+                     if p.startswith(str(i18n))]
     if problems:
         raise KnowledgeError(problems)
-    return KnowledgeBase(kf)
+    return kf

@@ -148,7 +148,8 @@ class Renderer:
         if now:
             lines += self._full(now[0][0], now[0][1], today, lang)
         elif current is not None and not current.promises:  # in force, text not published
-            lines.append(t("kb_about_unknown_current", lang, label=current.label, theme=label))
+            key = "kb_about_unknown_current" if current.links else "kb_about_no_source_current"
+            lines.append(t(key, lang, label=current.label, theme=label))
         elif current is not None:
             lines.append(t("kb_about_none_current", lang, label=current.label, theme=label))
         else:
@@ -193,8 +194,8 @@ class Renderer:
     @staticmethod
     def titles(period: Period, lang: Lang) -> str:
         """What a period promised, in short: its promises' titles."""
-        if not period.promises:
-            return t("kb_points_in_document", lang)
+        if not period.promises:  # a signed document only, or no source at all
+            return t("kb_points_in_document" if period.links else "kb_points_unknown", lang)
         return "; ".join(p.short(lang) for p in period.promises)
 
     def periods(self, today: dt.date, lang: Lang) -> str:
@@ -222,8 +223,8 @@ class Renderer:
 
     def agreement(self, today: dt.date, lang: Lang) -> str:
         ag = self.kb.data.agreement
-        if ag is None:
-            return ""
+        if ag is None:  # none whose dates a source gives: said, not left out
+            return t("kb_ag_unknown", lang, municipality=self.kb.data.municipality.name.get(lang))
         values = {"name": ag.name.get(lang), "start": day(ag.start, lang),
                   "end": day(ag.end, lang)}
         if today < ag.start:
@@ -279,9 +280,13 @@ class Renderer:
             "documents": _Lazy(lambda: self.documents(lang)),
             "contacts": _Lazy(lambda: self.contacts(lang)),
             "municipality": self.kb.data.municipality.name.get(lang),
+            "kommun": self.kb.short_name,
+            "police_area": self.kb.data.municipality.police_area or "",
             "promise": _Index(lambda key: self.promise(key, today, lang)),
             "promises_about": _Index(lambda key: self.about(key, today, lang, period)),
             "contact": _Index(lambda key: self.contact(key, lang)),
+            "phone": _Index(lambda key: self.kb.contact_index[key].phone or ""),
+            "site": host(self.kb.data.municipality.website),
         }
         # A placeholder with nothing to say (no earlier periods yet) leaves no gap.
         return _BLANK_LINES.sub("\n\n", text.format_map(values)).strip()

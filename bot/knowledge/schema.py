@@ -51,6 +51,8 @@ class Text(Strict):
 
 class Municipality(Strict):
     name: Text
+    # What `{kommun}` says ("Åsele"); without it, the Swedish name without "kommun".
+    short: str | None = Field(None, min_length=1)
     website: str
     police_area: str | None = None
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
+from bot.knowledge.area import Area
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.matcher import Band
+from bot.knowledge.schema import KnowledgeFile
 
 # True when a step before the matcher answers the message itself (the safety check: 112,
 # a police report), so that the message never reaches a topic.
@@ -42,10 +44,21 @@ def self_test(kb: KnowledgeBase, screen: Screen | None = None,
     return problems
 
 
-def unknown_forms(kb: KnowledgeBase, forms: Collection[str]) -> list[str]:
+def area_self_test(area: Area, screen: Screen | None = None,
+                   forms: Collection[str] | None = None) -> list[str]:
+    """self_test of every municipality's base; in an area, each line says whose."""
+    problems = []
+    for ident, kb in area.bases.items():
+        found = self_test(kb, screen, forms)
+        problems += [f"{ident}: {line}" for line in found] if len(area) > 1 else found
+    return problems
+
+
+def unknown_forms(kb: KnowledgeBase | KnowledgeFile, forms: Collection[str]) -> list[str]:
     """One line per topic's `starts:` or `offers:` that names no form in `forms`."""
+    data = kb.data if isinstance(kb, KnowledgeBase) else kb
     known = ", ".join(sorted(forms)) or "none"
     return [f'topics[{topic.id}].{field}: no dialogue form "{name}" (known: {known})'
-            for topic in kb.data.topics
+            for topic in data.topics
             for field, name in (("starts", topic.starts), ("offers", topic.offers))
             if name is not None and name not in forms]

@@ -36,6 +36,9 @@ class LoadedYaml:
     data: Any
     file: Path
     lines: dict[PathKey, int] = field(default_factory=dict)
+    # A section some of whose items were left out (a shared topic a municipality
+    # replaces): each item's index in the file, so that errors name it as written.
+    written: dict[str, list[int]] = field(default_factory=dict)
 
 
 _constructor = yaml.constructor.SafeConstructor()
