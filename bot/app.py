@@ -66,7 +66,8 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
         foreign_notice.router(holder),  # before small talk and the matcher misread it
         request_status.router(booking),  # "har ni fått min förfrågan?": /mina in words
         SmallTalk(holder, help_).router(),
-        answers.router(holder, dialogues, on_unknown=operations.count_unanswered),
+        answers.router(holder, dialogues, on_unknown=operations.count_unanswered,
+                       bound=config.municipalities),
     )
     included = include(routers)
     commands.extend(included.commands)
@@ -76,6 +77,9 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
     # brings fails here rather than in front of a resident, and a reload that names one, or
     # whose examples the safety check would take, is refused.
     holder.require([form.key for form in included.forms], screen=safety_takes)
+    unbound = answers.bound_problems(holder, config.municipalities)
+    if unbound:
+        raise ValueError("; ".join(unbound))
 
     def on_error(exc: Exception) -> None:
         if metrics is not None and isinstance(exc, StoreError):

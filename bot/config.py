@@ -270,6 +270,10 @@ class Config(Section):
     teams_app: TeamsAppSettings | None = None
     matrix: MatrixSettings | None = None
     web: WebSettings | None = None
+    # Where a conversation comes from -> the municipality of the area (a folder under
+    # knowledge/) it is about, until it names another: "web", "teams", "console" for a
+    # whole transport, "matrix:!room:server" or "teams_app:19:…@thread.tacv2" for one room.
+    municipalities: dict[str, str] = {}
     # `run` starts the terminal chat (as it does with no config file at all) instead of
     # serving; it runs alone, so not with matrix, teams or http.
     console: bool = False

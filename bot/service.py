@@ -263,12 +263,19 @@ def _handle_signals(stack: contextlib.AsyncExitStack, stopping: asyncio.Event,
         for runner in runners:
             runner.stop()
 
-    def reload() -> None:
-        problems = holder.reload()
+    reloading: set[asyncio.Task[None]] = set()
+
+    async def reload_now() -> None:
+        problems = await holder.reload_in_background()  # the loop answers meanwhile
         if problems:
             log.warning("knowledge reload on SIGHUP refused: %d problem(s)", len(problems))
             for problem in problems[:20]:
                 log.warning("knowledge: %s", problem)
+
+    def reload() -> None:
+        task = asyncio.ensure_future(reload_now())
+        reloading.add(task)
+        task.add_done_callback(reloading.discard)
 
     loop = asyncio.get_running_loop()
     for sig, handler in ((signal.SIGTERM, stop), (signal.SIGINT, stop),

@@ -169,3 +169,33 @@ async def test_a_conversation_is_answered_about_the_municipality_it_names(
     # Another conversation is about the default municipality, without saying so.
     other = await ask(area_bot, "vem är kommunpolis?", room="!other:x", sender="@other:x")
     assert not other.text.startswith("_") and "kommunpolisen för Åsele" in other.text
+
+
+async def test_a_room_or_transport_bound_to_a_municipality_is_about_it(
+        shipped_holder: KnowledgeHolder, clock: FixedClock, store: Store) -> None:
+    config = Config(municipalities={"web": "dorotea", "matrix": "storuman",
+                                    "matrix:!vilhelmina:x": "vilhelmina"})
+    bot = build_bot(config, clock, shipped_holder, store)
+    web = {"transport": "web", "room": "c1", "sender": "w1"}
+    # Dorotea's own chat: its answers need not say whose.
+    police = await ask(bot, "vem är kommunpolis?", **web)
+    assert "kommunpolisen för Dorotea" in police.text and not police.text.startswith("_")
+    # Naming another municipality still answers about it, and says so.
+    named = await ask(bot, "vem är kommunpolis i Lycksele?", **web)
+    assert named.text.startswith(t("answer_about", "sv", name="Lycksele kommun"))
+    # A room's own binding wins over its transport's.
+    for room, name in (("!vilhelmina:x", "Vilhelmina"), ("!other:x", "Storuman")):
+        reply = await ask(bot, "vem är kommunpolis?", transport="matrix", room=room,
+                          sender=f"@{room}")
+        assert f"kommunpolisen för {name}" in reply.text and not reply.text.startswith("_")
+    # Anything unbound is about the area's default.
+    console = await ask(bot, "vem är kommunpolis?", transport="console", room="t")
+    assert "kommunpolisen för Åsele" in console.text
+
+
+def test_a_binding_to_no_municipality_stops_the_build(
+        shipped_holder: KnowledgeHolder, clock: FixedClock, store: Store) -> None:
+    with pytest.raises(ValueError) as raised:
+        build_bot(Config(municipalities={"web": "malå"}), clock, shipped_holder, store)
+    assert str(raised.value) == (
+        f"municipalities.web: 'malå' is none of the municipalities ({', '.join(SIX)})")

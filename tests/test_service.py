@@ -67,6 +67,15 @@ def first_health(base: str, proc: subprocess.Popen[bytes], log: Path) -> tuple[i
             time.sleep(0.05)  # polling for the server to come up, not a timeout test
 
 
+def logged(log: Path, proc: subprocess.Popen[bytes], words: str) -> None:
+    """Wait until the service's log has a line with `words` (a reload takes seconds)."""
+    deadline = time.monotonic() + 60
+    while words not in log.read_text():
+        assert time.monotonic() < deadline, log.read_text()
+        assert proc.poll() is None, log.read_text()
+        time.sleep(0.05)  # polling for the log line, not a timeout test
+
+
 def test_run_serves_health_metrics_and_teams(tmp_path: Path) -> None:
     port = free_port()
     secret = base64.b64encode(secrets.token_bytes(32)).decode()
@@ -103,8 +112,9 @@ def test_run_serves_health_metrics_and_teams(tmp_path: Path) -> None:
         assert status == 200
         assert 'medborgarbot_messages_total{outcome="answered",transport="teams"} 1.0' in page
         assert "aad-anna" not in page
-        proc.send_signal(signal.SIGHUP)  # reload: the bot stays up
+        proc.send_signal(signal.SIGHUP)  # reload, in a worker thread: the bot answers on
         assert get(base + "/healthz")[0] == 200
+        logged(log, proc, "knowledge reloaded")
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(30) == 0
     finally:

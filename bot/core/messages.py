@@ -30,6 +30,9 @@ class IncomingMessage:
     # The page's language ("sv", "en", "sv-lattlast", "sma"): replies are in it when the
     # message itself does not clearly tell another (see Bot.handle).
     prefer: str | None = None
+    # The municipality the place it comes from is about (a web page's embed says which):
+    # an id the core checks against the area; a name in the message still wins.
+    municipality: str | None = None
 
     @property
     def conversation(self) -> tuple[str, str, str]:

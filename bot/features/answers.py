@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from bot.core import choices
 from bot.core.dialogues import Dialogues
@@ -71,17 +71,28 @@ def best_part(kb: KnowledgeBase, text: str) -> MatchResult:
 
 
 def router(holder: KnowledgeHolder, dialogues: Dialogues | None = None, *,
-           on_unknown: Callable[[Turn], Awaitable[None]] | None = None) -> Router:
+           on_unknown: Callable[[Turn], Awaitable[None]] | None = None,
+           bound: Mapping[str, str] | None = None) -> Router:
     """Last in the pipeline: it always replies."""
-    return Router("answers", step=Answers(holder, dialogues, on_unknown=on_unknown))
+    return Router("answers", step=Answers(holder, dialogues, on_unknown=on_unknown,
+                                          bound=bound))
+
+
+def bound_problems(holder: KnowledgeHolder, bound: Mapping[str, str]) -> list[str]:
+    """One line per place bound to a municipality the area does not have."""
+    known = ", ".join(holder.area.files()) or "none"
+    return [f"municipalities.{where}: {ident!r} is none of the municipalities ({known})"
+            for where, ident in bound.items() if ident not in holder.area.files()]
 
 
 class Answers:
     def __init__(self, holder: KnowledgeHolder, dialogues: Dialogues | None = None, *,
                  on_unknown: Callable[[Turn], Awaitable[None]] | None = None,
                  suggestion_ttl: dt.timedelta = dt.timedelta(minutes=15),
-                 max_pending: int = 10_000) -> None:
+                 max_pending: int = 10_000, bound: Mapping[str, str] | None = None) -> None:
         self.holder = holder
+        # Where a conversation comes from -> its municipality (config `municipalities`).
+        self.bound = dict(bound or {})
         self.dialogues = dialogues
         self.on_unknown = on_unknown  # counts what the knowledge base lacks
         self.suggestion_ttl = suggestion_ttl
@@ -93,7 +104,7 @@ class Answers:
     def _base(self, turn: Turn) -> KnowledgeBase:
         """The knowledge base a message is answered from: the municipality it names (by
         its name or one of its places), else the one the conversation named last, else
-        the area's default. One municipality: its base, always."""
+        its place's (`_home`). One municipality: its base, always."""
         area = self.holder.area
         if len(area) < 2:
             return self.holder.kb
@@ -104,8 +115,20 @@ class Answers:
             self._about.move_to_end(key)
             while len(self._about) > self.max_pending:
                 self._about.popitem(last=False)
-        ident = named or self._about.get(key)
-        return area.bases.get(ident or "", self.holder.kb)
+        if named is not None:
+            return area.bases[named]
+        remembered = self._about.get(key)
+        return area.bases[remembered] if remembered is not None else self._home(turn)
+
+    def _home(self, turn: Turn) -> KnowledgeBase:
+        """The municipality this conversation's place is about: the one the page says
+        (an unknown id is ignored), else its room's or transport's binding, else the
+        default. Answers about it need not say whose."""
+        msg, files = turn.msg, self.holder.area.files()
+        given = msg.municipality if msg.municipality in files else None
+        ident = (given or self.bound.get(f"{msg.transport}:{msg.room}")
+                 or self.bound.get(msg.transport))
+        return self.holder.area.bases[ident] if ident else self.holder.kb
 
     async def __call__(self, turn: Turn) -> Reply:
         kb = self._base(turn)
@@ -143,7 +166,7 @@ class Answers:
                 others: tuple[str, ...], offer: str | None = None,
                 asked: str | None = None) -> Reply:
         text = kb.answer(topic_id, turn.lang, turn.today, asked or turn.text)
-        if kb is not self.holder.kb:  # another municipality than the default: say whose
+        if kb is not self._home(turn):  # not the municipality this place is about: say whose
             text = t("answer_about", turn.lang,
                      name=kb.data.municipality.name.get(turn.lang)) + "\n\n" + text
         topic = kb.topics[topic_id]

@@ -47,15 +47,15 @@ class Operations:
             Command(name="obesvarade", aliases=("unanswered",), run=self._list,
                     check=roles.is_staff, usage="[period]", summary="cmd_obesvarade")))
 
-    def reload(self) -> list[str]:
-        problems = self.holder.reload()
+    async def reload(self) -> list[str]:
+        problems = await self.holder.reload_in_background()
         log.info("knowledge reload: %s", "refused" if problems else "done")
         return problems
 
     async def _reload(self, turn: Turn, args: str) -> Reply:
         if fold(args) not in ("", "om"):
             return Reply(t("ops_reload_how", turn.lang), Outcome.COMMAND, turn.lang)
-        problems = self.reload()
+        problems = await self.reload()
         if problems:
             text = t("ops_reload_failed", turn.lang) + "\n" + "\n".join(
                 f"- `{p}`" for p in problems[:20])

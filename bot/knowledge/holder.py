@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Collection
 from pathlib import Path
@@ -71,6 +72,17 @@ class KnowledgeHolder:
         ones on any problem.
 
         Returns the problems (empty when the new bases are in service)."""
+        prepared = self._prepare()
+        return prepared if isinstance(prepared, list) else self._commit(prepared)
+
+    async def reload_in_background(self) -> list[str]:
+        """reload(), with the loading and the self-test (seconds, for an area) in a worker
+        thread: the service goes on answering meanwhile, and the new bases go into service
+        on the event loop, between two messages."""
+        prepared = await asyncio.to_thread(self._prepare)
+        return prepared if isinstance(prepared, list) else self._commit(prepared)
+
+    def _prepare(self) -> Area | list[str]:
         if self.folder is None:
             return ["no knowledge folder to reload from"]
         try:
@@ -82,6 +94,9 @@ class KnowledgeHolder:
         if problems:
             log.warning("knowledge reload refused: self-test found %d problem(s)", len(problems))
             return problems
+        return area
+
+    def _commit(self, area: Area) -> list[str]:
         self.area = area
         self.kb = area.default_base
         log.info("knowledge reloaded: %d municipalities, %d topics", len(area),

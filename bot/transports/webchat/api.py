@@ -1,6 +1,7 @@
 """The web chat's JSON API and its no-JS form.
 
-- POST {base}/api/conversations {"lang"} -> 201 {"token", "lang"}
+- POST {base}/api/conversations {"lang", "kommun"} -> 201 {"token", "lang"}; "kommun" (the
+  municipality the embedding page is about, an id) is optional
 - POST {base}/api/messages {"token", "seq", "text", "lang"} -> 202 {"id"}; the same seq
   again -> 200 {"id", "duplicate": true}; refusals as {"error", "html"} (engine.Refusal)
 - POST {base}/send (form: token, lang, text) -> the reply, then 303 to the page at it
@@ -86,8 +87,8 @@ class Api:
         read = await self._request(request)
         if isinstance(read, web.Response):
             return read
-        _, lang = read
-        started = self.engine.start(self._address(request), lang)
+        data, lang = read
+        started = self.engine.start(self._address(request), lang, data.get("kommun"))
         if isinstance(started, Refusal):
             return _refused(started)
         return json_response({"token": started.token, "lang": lang}, 201)
@@ -153,7 +154,7 @@ class Api:
         if isinstance(text, Refusal):
             return FormResult(conversation, lang, refusal=text, draft=draft)
         if conversation is None:
-            started = self.engine.start(self._address(request), lang)
+            started = self.engine.start(self._address(request), lang, field("kommun") or None)
             if isinstance(started, Refusal):
                 return FormResult(None, lang, refusal=started, draft=draft)
             conversation = started

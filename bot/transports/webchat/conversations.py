@@ -40,13 +40,14 @@ def cid_of(token: str) -> str:
 
 
 class Conversation:
-    __slots__ = ("_changed", "cid", "closed", "entries", "lang", "lock", "minute", "next_id",
-                 "seen", "seqs", "token", "urgent")
+    __slots__ = ("_changed", "cid", "closed", "entries", "kommun", "lang", "lock", "minute",
+                 "next_id", "seen", "seqs", "token", "urgent")
 
-    def __init__(self, token: str, lang: str, seen: float) -> None:
+    def __init__(self, token: str, lang: str, seen: float, kommun: str | None = None) -> None:
         self.token = token
         self.cid = cid_of(token)
         self.lang = lang  # the page's language when it started (notices, courier)
+        self.kommun = kommun  # the municipality the embedding page said (an id), if any
         self.seen = seen  # last use, seconds by the injected clock
         self.entries: list[Entry] = []
         self.next_id = 1
@@ -113,13 +114,13 @@ class Conversations:
     def _now(self) -> float:
         return self._clock.now().timestamp()
 
-    def create(self, lang: str) -> Conversation:
+    def create(self, lang: str, kommun: str | None = None) -> Conversation:
         now = self._now()
         self._sweep(now)
         while len(self._by_token) >= self._most:
             self._forget(next(iter(self._by_token.values())))  # used longest ago
         token = secrets.token_urlsafe(24)
-        conversation = Conversation(token, lang, now)
+        conversation = Conversation(token, lang, now, kommun)
         self._by_token[token] = conversation
         self._by_cid[conversation.cid] = conversation
         return conversation

@@ -16,6 +16,7 @@ import asyncio
 import datetime as dt
 import html
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ TRANSPORT = "web"
 URGENT = (Outcome.EMERGENCY, Outcome.DISTRESS)
 CACHED = (Outcome.ANSWERED, Outcome.SUGGESTED)
 FINISH_SECONDS = 10.0  # at shutdown, for the replies being made
+KOMMUN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")  # a municipality's id (its folder's name)
 # Characters that change how the text around them is shown (bidi overrides, isolates):
 # a person's line must not turn the rest of the transcript around.
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -115,11 +117,18 @@ class ChatEngine:
         log.info("web: refused (%s)", error)  # the kind only: never text, token or address
         return Refusal(status, error, text)
 
-    def start(self, address: str, lang: str) -> Conversation | Refusal:
+    @staticmethod
+    def kommun(value: object) -> str | None:
+        """The municipality id a page gives (`?kommun=dorotea`), if it is one's shape; the
+        core decides whether the area has it."""
+        return value if isinstance(value, str) and KOMMUN.fullmatch(value) else None
+
+    def start(self, address: str, lang: str, kommun: str | None = None
+              ) -> Conversation | Refusal:
         """A new conversation for a page at `address` (counted, never kept)."""
         if not self.new_per_address.take(address):
             return self.refusal(429, "limited_new", lang)
-        conversation = self.conversations.create(lang)
+        conversation = self.conversations.create(lang, self.kommun(kommun))
         log.info("web: conversation started (%d open)", len(self.conversations))
         return conversation
 
@@ -155,7 +164,7 @@ class ChatEngine:
             msg = IncomingMessage(
                 transport=TRANSPORT, room=conversation.cid, sender=conversation.cid,
                 text=text, is_direct=True, seen_by_others=False, time=self.clock.now(),
-                prefer=lang)
+                prefer=lang, municipality=conversation.kommun)
             try:
                 reply = await self.handle(msg)
             except Exception as exc:  # the core catches its own; this is a last resort

@@ -38,7 +38,8 @@ class Front:
         self._files: dict[str, tuple[bytes, str]] = {}
 
     def view(self, lang_code: str | None, *, token: str | None = None, embed: bool = False,
-             notice: str | None = None, draft: str = "") -> ChatView:
+             notice: str | None = None, draft: str = "", kommun: str | None = None
+             ) -> ChatView:
         lang = self.engine.language(lang_code)
         conversation = self.engine.conversations.get(token) if token else None
         if token and conversation is None and notice is None:
@@ -51,7 +52,8 @@ class Front:
             entries=tuple(conversation.entries) if conversation else (),
             urgent=conversation.urgent if conversation else None, embed=embed,
             notice=notice, base=self.base, draft=draft,
-            max_text=self.engine.settings.max_text)
+            max_text=self.engine.settings.max_text,
+            kommun=conversation.kommun if conversation else self.engine.kommun(kommun))
 
     @staticmethod
     def _html(page: str, status: int = 200) -> web.Response:
@@ -63,7 +65,7 @@ class Front:
 
         query = request.query
         view = self.view(query.get("lang"), token=query.get("c") or None,
-                         embed=query.get("embed") == "1")
+                         embed=query.get("embed") == "1", kommun=query.get("kommun"))
         return self._html(render_chat(view))
 
     async def send(self, request: web.Request) -> web.StreamResponse:

@@ -53,3 +53,4 @@ class ChatView:
     base: str  # "/chat" (path prefix, no trailing slash)
     draft: str = ""  # text kept in the field after a refused send
     max_text: int = 2000  # the field's maxlength: web.max_text
+    kommun: str | None = None  # the municipality the page is about (`?kommun=`), if any

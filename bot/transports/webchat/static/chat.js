@@ -22,6 +22,7 @@
   var body = document.body;
   var base = body.getAttribute("data-base") || "/chat";
   var lang = body.getAttribute("data-lang") || "sv";
+  var kommun = body.getAttribute("data-kommun"); // the municipality the page is about
   var embed = body.getAttribute("data-embed") === "1";
   var main = document.getElementById("chat");
   var transcript = document.getElementById("transcript");
@@ -332,7 +333,8 @@
 
   function conversation() {
     if (token) { return Promise.resolve(token); }
-    return post("/api/conversations", {lang: lang}).then(function (res) {
+    var start = kommun ? {lang: lang, kommun: kommun} : {lang: lang};
+    return post("/api/conversations", start).then(function (res) {
       if (res.status === 201 && res.json.token) {
         setToken(res.json.token);
         connect();

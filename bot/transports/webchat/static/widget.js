@@ -7,7 +7,7 @@
  * the host page is read or sent, nothing is fetched from anywhere else, no cookie is set.
  *
  * Language: the script's data-lang, else the host page's <html lang> (en… -> en), else
- * Swedish.
+ * Swedish. Municipality: the script's data-kommun (a police area's id: dorotea, …), if any.
  */
 (function () {
   "use strict";
@@ -30,6 +30,9 @@
     en: {open: "Ask about safety", title: "Ask about safety", close: "Close",
          frame: "Chat: ask about safety"}
   };
+  // data-kommun: the municipality the host page is about (dorotea, lycksele, …), so that
+  // a police area's one bot answers about it until the person names another.
+  var kommun = script.getAttribute("data-kommun");
   var wanted = script.getAttribute("data-lang") ||
     (/^en\b/i.test(document.documentElement.lang || "") ? "en" : "sv");
   var words = TEXTS[wanted.toLowerCase().slice(0, 2) === "en" ? "en" : "sv"];
@@ -80,7 +83,8 @@
 
     button.addEventListener("click", function () {
       if (!frame.getAttribute("src")) { // loaded at the first opening, not with the host page
-        frame.setAttribute("src", base + "?embed=1&lang=" + encodeURIComponent(wanted));
+        frame.setAttribute("src", base + "?embed=1&lang=" + encodeURIComponent(wanted) +
+          (kommun ? "&kommun=" + encodeURIComponent(kommun) : ""));
       }
       if (typeof dialog.showModal === "function") {
         dialog.showModal();
