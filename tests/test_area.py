@@ -199,3 +199,20 @@ def test_a_binding_to_no_municipality_stops_the_build(
         build_bot(Config(municipalities={"web": "malå"}), clock, shipped_holder, store)
     assert str(raised.value) == (
         f"municipalities.web: 'malå' is none of the municipalities ({', '.join(SIX)})")
+
+
+async def test_a_municipality_a_reload_takes_away_is_forgotten(
+        tmp_path: Path, clock: FixedClock, store: Store) -> None:
+    folder = copy_area(tmp_path)
+    holder = KnowledgeHolder.load(folder)
+    bot = build_bot(Config(municipalities={"web": "sorsele"}), clock, holder, store)
+    assert "Lycksele" in (await ask(bot, "vem är kommunpolis i Lycksele?")).text
+    web = {"transport": "web", "room": "c1", "sender": "w1"}
+    assert "Sorsele" in (await ask(bot, "vem är kommunpolis?", **web)).text
+    shutil.rmtree(folder / "lycksele")
+    shutil.rmtree(folder / "sorsele")
+    assert holder.reload() == []
+    # The conversation that was about Lycksele, the place bound to Sorsele: the default.
+    for where in ({}, web):
+        reply = await ask(bot, "vem är kommunpolis?", **where)
+        assert "kommunpolisen för Åsele" in reply.text and not reply.text.startswith("_")

@@ -117,8 +117,9 @@ class Answers:
                 self._about.popitem(last=False)
         if named is not None:
             return area.bases[named]
-        remembered = self._about.get(key)
-        return area.bases[remembered] if remembered is not None else self._home(turn)
+        # One a reload has taken away is forgotten: the place's answers again.
+        remembered = area.bases.get(self._about.get(key) or "")
+        return remembered if remembered is not None else self._home(turn)
 
     def _home(self, turn: Turn) -> KnowledgeBase:
         """The municipality this conversation's place is about: the one the page says
@@ -128,7 +129,7 @@ class Answers:
         given = msg.municipality if msg.municipality in files else None
         ident = (given or self.bound.get(f"{msg.transport}:{msg.room}")
                  or self.bound.get(msg.transport))
-        return self.holder.area.bases[ident] if ident else self.holder.kb
+        return self.holder.area.bases.get(ident or "") or self.holder.kb
 
     async def __call__(self, turn: Turn) -> Reply:
         kb = self._base(turn)
