@@ -28,7 +28,7 @@ def fail(problems: list[str]) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
-    from bot.knowledge.selftest import area_self_test
+    from bot.knowledge.selftest import area_self_test, unasked_themes
 
     problems: list[str] = []
     notes: list[str] = []
@@ -59,6 +59,8 @@ def check(args: argparse.Namespace) -> int:
     from bot.features.safety import takes
 
     problems.extend(area_self_test(area, screen=takes))  # every municipality's own
+    for warning in unasked_themes(area):
+        print(f"warning: {warning}", file=sys.stderr)
     kb = area.default_base
     holder = KnowledgeHolder(kb, folder, area)
     try:  # built as `run` builds it: a form the topics name that no router brings, a clash

@@ -216,3 +216,22 @@ async def test_a_municipality_a_reload_takes_away_is_forgotten(
     for where in ({}, web):
         reply = await ask(bot, "vem är kommunpolis?", **where)
         assert "kommunpolisen för Åsele" in reply.text and not reply.text.startswith("_")
+
+
+def test_check_warns_of_a_theme_no_topic_asks_for(tmp_path: Path) -> None:
+    from bot.knowledge.selftest import unasked_themes
+
+    lines = unasked_themes(load_area(SHIPPED))
+    assert [line for line in lines if line.startswith("themes[tobak]")] == [
+        "themes[tobak] (asele, dorotea, lycksele): promises are about it, but no topic asks "
+        "for it ({promises_about[tobak]}); add a topic, or use a theme one asks for"]
+    # A topic that asks for it ends the warning, for every municipality.
+    folder = copy_area(tmp_path)
+    topics = folder / "common" / "topics.yaml"
+    text = topics.read_text("utf-8")
+    assert text.count("{promises_about[narkotika]}") == 2
+    topics.write_text(text.replace("{promises_about[narkotika]}",
+                                   "{promises_about[narkotika]}\n\n        "
+                                   "{promises_about[tobak]}"), "utf-8")
+    assert not [line for line in unasked_themes(load_area(folder))
+                if line.startswith("themes[tobak]")]

@@ -101,6 +101,8 @@ def test_check_names_an_unknown_form(tmp_path: Path) -> None:
     folder = with_topic_line(tmp_path, "    offers: booking\n", "    offers: survey\n")
     out = run("check", "--knowledge", str(folder))
     assert out.returncode == 1
-    assert out.stderr.strip().splitlines() == [
+    # The one problem; warnings (a theme no topic asks for) do not fail the check.
+    assert [line for line in out.stderr.strip().splitlines()
+            if not line.startswith("warning: ")] == [
         'topics[informationsinsatser].offers: no dialogue form "survey" '
         "(known: booking, feedback)"]

@@ -9,12 +9,15 @@ the caller passes them in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 
 from bot.knowledge.area import Area
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.matcher import Band
 from bot.knowledge.schema import KnowledgeFile
+
+_ABOUT = re.compile(r"\{promises_about\[([a-z0-9-]+)\]\}")
 
 # True when a step before the matcher answers the message itself (the safety check: 112,
 # a police report), so that the message never reaches a topic.
@@ -52,6 +55,27 @@ def area_self_test(area: Area, screen: Screen | None = None,
         found = self_test(kb, screen, forms)
         problems += [f"{ident}: {line}" for line in found] if len(area) > 1 else found
     return problems
+
+
+def unasked_themes(area: Area) -> list[str]:
+    """A theme a promise is about that no topic asks for ({promises_about[ID]}): the
+    promise is never shown by theme. One line a theme, naming the municipalities of an
+    area that have it (a warning for the content keeper: a topic would ask for it)."""
+    unasked: dict[str, list[str]] = {}
+    for ident, data in area.files().items():
+        asked = {m for topic in data.topics for text in topic.answer.written().values()
+                 for m in _ABOUT.findall(text)}
+        used = {theme for period in data.periods for promise in period.promises
+                for theme in promise.themes}
+        for theme in sorted(used - asked):
+            unasked.setdefault(theme, []).append(ident)
+    lines = []
+    for theme, idents in sorted(unasked.items()):
+        whose = f" ({', '.join(idents)})" if len(area) > 1 else ""
+        lines.append(f"themes[{theme}]{whose}: promises are about it, but no topic asks for "
+                     f"it ({{promises_about[{theme}]}}); add a topic, or use a theme one "
+                     "asks for")
+    return lines
 
 
 def unknown_forms(kb: KnowledgeBase | KnowledgeFile, forms: Collection[str]) -> list[str]:
