@@ -101,13 +101,14 @@ class Answers:
         # Which municipality of the area a conversation is about, once it named one.
         self._about: OrderedDict[Key, str] = OrderedDict()
 
-    def _base(self, turn: Turn) -> KnowledgeBase:
-        """The knowledge base a message is answered from: the municipality it names (by
-        its name or one of its places), else the one the conversation named last, else
-        its place's (`_home`). One municipality: its base, always."""
+    def _bases(self, turn: Turn) -> tuple[KnowledgeBase, KnowledgeBase]:
+        """The knowledge base a message is answered from, and the one its place is about
+        (`_home`: answers from it need not say whose). The first is the municipality the
+        message names (by its name or one of its places), else the one the conversation
+        named last, else its place's. One municipality: its base, both."""
         area = self.holder.area
         if len(area) < 2:
-            return self.holder.kb
+            return self.holder.kb, self.holder.kb
         key = turn.msg.conversation
         named = area.named_in(turn.text, turn.folded)
         if named is not None:
@@ -115,11 +116,12 @@ class Answers:
             self._about.move_to_end(key)
             while len(self._about) > self.max_pending:
                 self._about.popitem(last=False)
+        home = self._home(turn)
         if named is not None:
-            return area.bases[named]
+            return area.bases[named], home
         # One a reload has taken away is forgotten: the place's answers again.
         remembered = area.bases.get(self._about.get(key) or "")
-        return remembered if remembered is not None else self._home(turn)
+        return (remembered if remembered is not None else home), home
 
     def _home(self, turn: Turn) -> KnowledgeBase:
         """The municipality this conversation's place is about: the one the page says
@@ -132,12 +134,12 @@ class Answers:
         return self.holder.area.bases.get(ident or "") or self.holder.kb
 
     async def __call__(self, turn: Turn) -> Reply:
-        kb = self._base(turn)
+        kb, home = self._bases(turn)
         picked = self._picked(turn, kb)
         if picked == LOST:
             return Reply(t("lost_question", turn.lang), Outcome.UNKNOWN, turn.lang)
         if picked:
-            return self._answer(kb, picked, turn, others=())
+            return self._answer(kb, home, picked, turn, others=())
         asked = with_years(turn.text, turn.today)  # "förra året" is a year too
         result = best_part(kb, asked)
         best = result.best
@@ -161,13 +163,13 @@ class Answers:
         if starts and not others and best.score >= START_SCORE and self.dialogues:
             return await self.dialogues.start(starts, turn)
         # Less sure: answer, and offer the dialogue instead of pushing into it.
-        return self._answer(kb, best.topic_id, turn, others, offer=starts, asked=asked)
+        return self._answer(kb, home, best.topic_id, turn, others, offer=starts, asked=asked)
 
-    def _answer(self, kb: KnowledgeBase, topic_id: str, turn: Turn,
+    def _answer(self, kb: KnowledgeBase, home: KnowledgeBase, topic_id: str, turn: Turn,
                 others: tuple[str, ...], offer: str | None = None,
                 asked: str | None = None) -> Reply:
         text = kb.answer(topic_id, turn.lang, turn.today, asked or turn.text)
-        if kb is not self._home(turn):  # not the municipality this place is about: say whose
+        if kb is not home:  # not the municipality this place is about: say whose
             text = t("answer_about", turn.lang,
                      name=kb.data.municipality.name.get(turn.lang)) + "\n\n" + text
         topic = kb.topics[topic_id]

@@ -31,7 +31,6 @@ from bot.knowledge.loader import (
     yaml_files,
 )
 from bot.knowledge.schema import KnowledgeFile
-from bot.knowledge.shared import short_name
 from bot.knowledge.yaml_lines import LoadedYaml
 from bot.text.normalize import fold
 
@@ -117,7 +116,7 @@ class Area:
         folded: dict[tuple[str, ...], set[str]] = {}
         for ident, data in self.files().items():
             municipality = data.municipality
-            names = {municipality.short or short_name(municipality.name.sv),
+            names = {municipality.short_name,
                      municipality.name.sv, municipality.name.en}
             for place in data.places:
                 names.add(place.name)
@@ -149,8 +148,9 @@ def load_area(folder: Path) -> Area:
         except KnowledgeError as exc:
             problems += exc.problems
     try:
-        default = default_member(folder)
-        name = area_settings(folder).get("name")
+        settings = area_settings(folder)
+        default = default_member(folder, settings)
+        name = settings.get("name")
     except KnowledgeError as exc:
         problems += exc.problems
     if problems:  # a shared file's problem once, not once per municipality

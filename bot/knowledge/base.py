@@ -8,7 +8,6 @@ from bot.knowledge.analyser import Analyser
 from bot.knowledge.matcher import Matcher, MatchResult
 from bot.knowledge.render import YEAR, Renderer
 from bot.knowledge.schema import KnowledgeFile, Lang, Period, Promise, Topic
-from bot.knowledge.shared import short_name
 
 VILLAGE_WORD = "by"  # villages in `places` count as this word in questions
 
@@ -18,7 +17,7 @@ class KnowledgeBase:
         self.data = data
         # The municipality's id in an area (its folder's name); "" for a single one's base.
         self.id = ident or ""
-        self.short_name = data.municipality.short or short_name(data.municipality.name.sv)
+        self.short_name = data.municipality.short_name
         self.periods: list[Period] = sorted(data.periods, key=lambda p: p.start)
         self.topics: dict[str, Topic] = {t.id: t for t in data.topics}
         self.promise_index: dict[str, tuple[Period, Promise]] = {

@@ -243,10 +243,11 @@ def area_settings(folder: Path) -> dict[str, Any]:
     return data
 
 
-def default_member(folder: Path) -> str:
-    """The municipality a conversation is about when nothing says otherwise."""
+def default_member(folder: Path, settings: dict[str, Any] | None = None) -> str:
+    """The municipality a conversation is about when nothing says otherwise (`settings`:
+    area.yaml, when the caller has read it)."""
     found = members(folder)
-    default = area_settings(folder).get("default")
+    default = (area_settings(folder) if settings is None else settings).get("default")
     if default is None and found:
         return found[0]
     if default not in found:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.knowledge.shared import short_name
 from bot.text.lang import Lang, fallbacks
 
 Responsible = Literal["polis", "kommun"]
@@ -55,6 +56,11 @@ class Municipality(Strict):
     short: str | None = Field(None, min_length=1)
     website: str
     police_area: str | None = None
+
+    @property
+    def short_name(self) -> str:
+        """What {kommun} says: `short`, else the Swedish name without "kommun"."""
+        return self.short or short_name(self.name.sv)
 
 
 Url = Annotated[str, Field(pattern=r"^https?://\S+$")]

@@ -83,7 +83,6 @@ def _submitted(activity: Activity) -> str | None:
     return submitted_text(activity)
 
 
-render = reply_activity  # a card with buttons, or Teams' HTML
 
 
 def incoming(activity: Activity, now: dt.datetime) -> IncomingMessage | None:
@@ -253,7 +252,7 @@ class TeamsApp:
                 raise
             sent = True
             if reply is not None and reply.text:
-                sent = await persist(lambda: context.send_activity(render(reply)),
+                sent = await persist(lambda: context.send_activity(reply_activity(reply)),
                                      self.settings, self._wait, "a reply")
             if key is not None:
                 await self.state.set_event_state(key, "answered" if sent else "failed",
@@ -291,7 +290,7 @@ class TeamsApp:
         if activity is None or activity.name == ActivityEventNames.continue_conversation:
             return  # a message the bot starts: there is nobody to apologise to
         try:
-            await context.send_activity(render(Reply(ERROR_TEXT, Outcome.COMMAND)))
+            await context.send_activity(reply_activity(Reply(ERROR_TEXT, Outcome.COMMAND)))
         except Exception as exc:
             log.error("teams_app: the apology could not be sent: %s", type(exc).__name__)
 
@@ -299,7 +298,7 @@ class TeamsApp:
                              key: str, choices: tuple[Choice, ...] = ()) -> None:
         """Post `markdown` once into the referenced conversation (a channel: a new post),
         as a card when it has `choices`; raises what the Connector answered."""
-        activity = render(Reply(markdown, Outcome.COMMAND, choices=choices))
+        activity = reply_activity(Reply(markdown, Outcome.COMMAND, choices=choices))
         continuation = reference.get_continuation_activity()
         # The SDK posts to /activities/<continuation id>; the key makes the path say which
         # message this is (a random id otherwise), so that a retry names the same one.
