@@ -114,6 +114,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD")
     export.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD")
     export.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
+    export.add_argument("--kommun", action="append", metavar="ID", dest="municipalities",
+                        help="in a police area: this municipality's rows only (repeat for "
+                        "several); default: every row")
     rep = sub.add_parser("report", parents=[common], help="the follow-up report",
                          description="The follow-up report for a period: per promise the "
                          "activities done, per month; information sessions; the feedback "
@@ -126,6 +129,9 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--format", choices=["md", "html", "csv"], default="md")
     rep.add_argument("--lang", choices=["sv", "en"], default="sv")
     rep.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
+    rep.add_argument("--kommun", action="append", metavar="ID", dest="municipalities",
+                     help="in a police area: this municipality's report (a folder under "
+                     "knowledge/; repeat for several); default: the whole area")
     purge = sub.add_parser("purge", parents=[common], help="delete feedback past its retention",
                    description="Delete feedback older than feedback.retention_months "
                    "(default 24); the running bot also does this once a day.")
@@ -156,9 +162,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args: argparse.Namespace) -> tuple[Config, KnowledgeHolder]:
+def _load(args: argparse.Namespace, answering: bool = True
+          ) -> tuple[Config, KnowledgeHolder]:
     config = load_config(args.config)
     folder = args.knowledge or config.knowledge
+    if answering:
+        # The safety model first: reading it takes a passing 50 MB that, after a large
+        # area's knowledge, would be the process's peak (bench/area_scale.py).
+        from bot.features.safety import default_model
+
+        default_model()
     return config, KnowledgeHolder.load(folder)
 
 
@@ -169,7 +182,7 @@ def _clock(args: argparse.Namespace) -> Clock:
 
 async def _chat(args: argparse.Namespace,
                 loaded: tuple[Config, KnowledgeHolder] | None = None) -> int:
-    from bot.app import build_bot
+    from bot.app import build_bot, own_rows
     from bot.core.outbox import Outbox
     from bot.transports.console import ConsoleCourier, run_console
 
@@ -181,12 +194,15 @@ async def _chat(args: argparse.Namespace,
     # output on stderr, so that stdout keeps one reply block per input line.
     courier = ConsoleCourier(sys.stdout if sys.stdout.isatty() else sys.stderr)
     outbox.register("console", courier)
-    if config.roles.staff_room is not None:
-        outbox.register(config.roles.staff_room.transport, courier)
+    rooms = [config.roles.staff_room,
+             *(own.staff_room for own in config.roles.municipalities.values())]
+    for transport in {room.transport for room in rooms if room is not None}:
+        outbox.register(transport, courier)
     clock = _clock(args)
     store = open_store(config.store_url)
     store.clock = clock.now  # `--today` stamps what is stored too
     async with store:
+        await own_rows(store, holder)
         bot = build_bot(config, clock, holder, store, outbox)
         try:
             await run_console(bot.handle, sender=getattr(args, "sender", "local"))
@@ -237,17 +253,22 @@ async def _export(args: argparse.Namespace) -> int:
     import csv
     import io
 
+    from bot.features.report import csv_cell
+
     config = load_config(args.config)
     if args.start and args.end and args.end < args.start:
         return _fail([f"--from {args.start} is after --to {args.end}"])
     async with open_store(config.store_url) as store:
-        entries = await store.list_feedback(args.start, args.end)
+        entries = await store.list_feedback(args.start, args.end,
+                                            municipalities=args.municipalities)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["category", "area", "text", "rating", "day", "granularity", "lang"])
+    writer.writerow(["category", "area", "text", "rating", "day", "granularity", "lang",
+                     "municipality"])
     for e in entries:
-        writer.writerow([e.category, e.area, e.text, e.rating or "", e.day.isoformat(),
-                         e.granularity, e.lang])
+        # A resident's text that starts like a formula stays text in a spreadsheet.
+        writer.writerow([e.category, e.area, csv_cell(e.text), e.rating or "",
+                         e.day.isoformat(), e.granularity, e.lang, e.municipality])
     if args.out:
         write_output(args.out, buffer.getvalue())
         print(f"{len(entries)} feedback entries written to {args.out}", file=sys.stderr)
@@ -257,6 +278,7 @@ async def _export(args: argparse.Namespace) -> int:
 
 
 async def _report(args: argparse.Namespace) -> int:
+    from bot.app import own_rows
     from bot.features.reporting import FOLLOW_UP_DAYS, report
 
     today = _clock(args).now().date()  # the one clock of the CLI, as every command's
@@ -267,9 +289,16 @@ async def _report(args: argparse.Namespace) -> int:
     if (end.year - start.year) * 12 + end.month - start.month >= MAX_REPORT_YEARS * 12:
         return _fail([f"--from {start} --to {end}: a report covers at most "
                       f"{MAX_REPORT_YEARS} years; choose a shorter period"])
-    config, holder = _load(args)
+    config, holder = _load(args, answering=False)
+    chosen = args.municipalities
+    unknown = [ident for ident in chosen or () if ident not in holder.area.files()]
+    if unknown:
+        return _fail([f"--kommun {ident}: none of the municipalities "
+                      f"({', '.join(holder.area.files())})" for ident in unknown])
     async with open_store(config.store_url) as store:
-        text = await report(holder, store, start, end, args.format, args.lang, today)
+        await own_rows(store, holder)
+        text = await report(holder, store, start, end, args.format, args.lang, today,
+                            list(dict.fromkeys(chosen)) if chosen else None)
     if args.out:
         write_output(args.out, text)
         print(f"report written to {args.out}", file=sys.stderr)

@@ -7,10 +7,11 @@ from bot.config import Config
 from bot.core.bot import Bot
 from bot.core.clock import Clock
 from bot.core.commands import CommandRouter
+from bot.core.conversation_state import Stateful
 from bot.core.dialogues import Dialogues
 from bot.core.metrics import Metrics
 from bot.core.outbox import Outbox
-from bot.core.roles import Roles
+from bot.core.roles import Local, Roles
 from bot.core.router import Router, include
 from bot.features import (
     activities,
@@ -28,8 +29,40 @@ from bot.features.safety import SafetyCheck
 from bot.features.safety import takes as safety_takes
 from bot.features.sessions import BookingForm
 from bot.features.smalltalk import SmallTalk
+from bot.features.whereabouts import Whereabouts
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store.base import Store, StoreError
+from bot.store.conversations import StoredConversations, state_secret
+from bot.store.webchats import StoredChats
+
+
+def shared_state(config: Config, store: Store, clock: Clock) -> StoredConversations | None:
+    """The store's conversation state when `shared_state` is on; None: in memory."""
+    settings = config.shared_state
+    if not settings.enabled:
+        return None
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    secret = state_secret(settings.key, config.data_dir)
+    return StoredConversations(store.db, secret, clock.now, transports=settings.transports,
+                               lock_seconds=settings.lock_seconds)
+
+
+def shared_chats(config: Config, store: Store, clock: Clock) -> StoredChats | None:
+    """The web chat's conversations in the store when `shared_state` is on with "web" in
+    its transports (any process serves any page); None: in the process's memory."""
+    settings = config.shared_state
+    if not settings.enabled or "web" not in settings.transports:
+        return None
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    return StoredChats(store.db, state_secret(settings.key, config.data_dir), clock.now)
+
+
+async def own_rows(store: Store, holder: KnowledgeHolder) -> None:
+    """Rows stored without a municipality (before a police area: migration 5) are the
+    default municipality's, and so is a row a caller adds without one (`Store.home`)."""
+    store.home = store.home or holder.kb.id
+    if store.home:
+        await store.adopt(store.home)
 
 
 def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Store,
@@ -41,13 +74,18 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
     ValueError, naming it, when two routers bring the same command (or alias), form or
     text key, or when the knowledge base names a form that no router brings."""
     outbox = outbox or Outbox()
+    store.home = store.home or holder.kb.id  # what a row without a municipality is
+    local = {ident: Local(frozenset(own.staff), own.staff_room)
+             for ident, own in config.roles.municipalities.items()}
     roles = Roles(config.roles.staff, config.roles.admins, config.roles.staff_room,
-                  outbox.members)
+                  outbox.members, local)
     commands = CommandRouter()
     dialogues = Dialogues(on_event=metrics.dialogue if metrics else None)
-    operations = Operations(holder, store)
+    # Which municipality a conversation is about (and asking, where nothing says).
+    where = Whereabouts(holder, config.municipalities)
+    operations = Operations(holder, store, where.municipality)
     help_ = Help(holder, commands)
-    booking = BookingForm(holder, store, outbox, config.roles.staff_room)
+    booking = BookingForm(holder, store, outbox, roles, where.municipality)
     # The one order: each router's step joins the pipeline in it (the first step that
     # replies wins), and /hjälp lists the commands in it.
     routers: tuple[Router, ...] = (
@@ -58,16 +96,17 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
         Router("commands", step=commands),
         help_.router(),  # /hjälp
         dialogues.router(),  # /avbryt, /fortsätt; an active dialogue; the way back to it
-        feedback_staff.router(FeedbackForm(holder, store, config.feedback), dialogues, roles),
-        sessions.router(booking, dialogues, roles),
-        activities.router(holder, store, roles),
+        feedback_staff.router(FeedbackForm(holder, store, config.feedback, where.municipality),
+                              dialogues, roles, where),
+        sessions.router(booking, dialogues, roles, where),
+        activities.router(holder, store, roles, where.municipality),
         reporting.router(holder, store, roles),
         operations.router(roles),  # /ladda om, /obesvarade; counts written in the background
         foreign_notice.router(holder),  # before small talk and the matcher misread it
         request_status.router(booking),  # "har ni fått min förfrågan?": /mina in words
         SmallTalk(holder, help_).router(),
         answers.router(holder, dialogues, on_unknown=operations.count_unanswered,
-                       bound=config.municipalities),
+                       where=where),
     )
     included = include(routers)
     commands.extend(included.commands)
@@ -77,7 +116,9 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
     # brings fails here rather than in front of a resident, and a reload that names one, or
     # whose examples the safety check would take, is refused.
     holder.require([form.key for form in included.forms], screen=safety_takes)
-    unbound = answers.bound_problems(holder, config.municipalities)
+    unbound = answers.bound_problems(holder, config.municipalities) + [
+        f"roles.{problem}" for problem in answers.bound_problems(
+            holder, {ident: ident for ident in config.roles.municipalities})]
     if unbound:
         raise ValueError("; ".join(unbound))
 
@@ -85,8 +126,11 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
         if metrics is not None and isinstance(exc, StoreError):
             metrics.store_errors.inc()
 
+    # What remembers something of a conversation between its messages: kept in the store
+    # around each turn when several processes serve one conversation (shared_state).
+    stateful = [s for s in (*included.pipeline, where) if isinstance(s, Stateful)]
     bot = Bot(included.pipeline, clock, unaddressed=included.unaddressed,
               after=included.after, default_lang=config.language, metrics=metrics,
-              on_error=on_error)
+              on_error=on_error, state=shared_state(config, store, clock), stateful=stateful)
     bot.closers.extend(included.closers)
     return bot

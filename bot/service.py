@@ -14,7 +14,7 @@ import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.app import build_bot
+from bot.app import build_bot, own_rows, shared_chats
 from bot.config import Config, HttpSettings
 from bot.core.clock import Clock
 from bot.core.metrics import Metrics
@@ -54,6 +54,9 @@ def preflight(config: Config) -> tuple[list[str], list[str]]:
             notes.append(f"http.listen: {http.listen} is served by a running medborgarbot")
         elif problem:
             problems.append(problem)
+    if config.shared_state.enabled and config.store_url.startswith("sqlite"):
+        notes.append("shared_state is on with a SQLite store: one process only (several "
+                     "processes need PostgreSQL)")
     if config.web is not None and config.web_enabled:
         problems += _web_problems()
         if config.web.public_url is None:
@@ -172,6 +175,7 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock,
         await stack.enter_async_context(store)
         metrics = Metrics()
         outbox = Outbox()
+        await own_rows(store, holder)
         bot = build_bot(config, clock, holder, store, outbox, metrics)
         stack.push_async_callback(bot.close)
         transports: list[Any] = []
@@ -205,7 +209,8 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock,
         if config.web is not None and config.web_enabled:
             from bot.transports.webchat import WebChat
 
-            web_chat = WebChat(config.web, bot.handle, clock)
+            web_chat = WebChat(config.web, bot.handle, clock,
+                               shared=shared_chats(config, store, clock))
             web_chat.attach(app)  # its streams end and its replies land as the server stops
             # A live conversation is a room the bot can post in; a page has no person.
             outbox.register("web", web_chat.courier, rooms=True, people=False)

@@ -139,8 +139,11 @@ def test_export_and_purge_feedback(tmp_path: Path) -> None:
     out = run("export", "feedback", "--config", str(config))
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
-    assert lines[0] == "category,area,text,rating,day,granularity,lang"
+    assert lines[0] == "category,area,text,rating,day,granularity,lang,municipality"
     assert lines[1].startswith("trafik,fredrika,") and "[telefonnummer]" in lines[1]
+    assert lines[1].endswith(",asele")  # the terminal chat is about the area's default
+    other = run("export", "feedback", "--config", str(config), "--kommun", "dorotea")
+    assert other.stdout.strip().splitlines() == [lines[0]]
     assert "070-123" not in out.stdout and "@anna" not in out.stdout
     filtered = run("export", "feedback", "--config", str(config), "--from", "2026-09-02")
     assert filtered.stdout.strip().splitlines() == [lines[0]]
@@ -172,7 +175,15 @@ def test_report_in_every_format(tmp_path: Path) -> None:
     assert html.returncode == 0 and "<svg" in out.read_text(encoding="utf-8")
     csv = run("report", "--config", str(config), "--format", "csv", "--from", "2026-01-01",
               "--to", "2026-12-31")
-    assert csv.stdout.splitlines()[0].startswith("section,promise")
+    # The shipped police area: one table, the municipality first in every row.
+    assert csv.stdout.splitlines()[0].startswith("municipality,section,promise")
+    assert {row.split(",", 1)[0] for row in csv.stdout.splitlines()[1:]} == {
+        "asele", "dorotea", "lycksele", "sorsele", "storuman", "vilhelmina"}
+    one = run("report", "--config", str(config), "--format", "csv", "--kommun", "asele",
+              "--from", "2026-01-01", "--to", "2026-12-31")
+    assert one.stdout.splitlines()[0].startswith("section,promise")
+    unknown = run("report", "--config", str(config), "--kommun", "umea")
+    assert unknown.returncode == 1 and "--kommun umea" in unknown.stderr
     bad = run("report", "--config", str(config), "--from", "2026-12-31", "--to", "2026-01-01")
     assert bad.returncode == 1 and "is after" in bad.stderr
 

@@ -20,6 +20,7 @@ from bot.core.dialogues import Dialogues, Form, Step
 from bot.core.messages import Lang, Outcome, Reply
 from bot.core.router import Router, include
 from bot.core.turn import Turn
+from bot.features.activities import ActivityLog
 from bot.features.answers import Answers
 from bot.features.foreign_notice import ForeignNotice
 from bot.features.request_status import RequestStatus
@@ -185,8 +186,8 @@ def bot(store: Any, clock: FixedClock) -> Bot:
 
 def test_the_pipeline_runs_in_the_declared_order(bot: Bot) -> None:
     kinds = [type(step) for step in bot.pipeline]
-    assert kinds == [SafetyCheck, CommandRouter, Dialogues, ForeignNotice, RequestStatus,
-                     SmallTalk, Answers]
+    assert kinds == [SafetyCheck, CommandRouter, Dialogues, ActivityLog, ForeignNotice,
+                     RequestStatus, SmallTalk, Answers]
     assert [type(step) for step in bot.unaddressed] == [SafetyCheck]
     assert len(bot.after) == 1 and len(bot.closers) == 1
 
@@ -208,7 +209,7 @@ async def test_help_lists_the_commands_as_before(bot: Bot) -> None:
                 "rapport", "ladda", "obesvarade"]
     assert _in_order(_listed(staff), expected)
     assert "- `/tyck`: lämna en anonym synpunkt om tryggheten" in staff
-    assert "- `/rapport [period]`: uppföljningsrapport (standard: två år)" in staff
+    assert "- `/rapport [period] [kommun]`: uppföljningsrapport (standard: två år)" in staff
     assert "- `/ladda om`: laddar om kunskapsbasen (admin)" in staff
     resident = _listed((await ask(bot, "/hjälp", sender=RESIDENT)).text)
     assert _in_order(resident, ["hjälp", "avbryt", "fortsätt", "tyck", "boka"])

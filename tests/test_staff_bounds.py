@@ -403,7 +403,7 @@ async def test_a_report_is_rendered_off_the_event_loop(
 
     monkeypatch.setattr(reporting, "build_report", spy)
     await ask(bot, "/rapport 2026", sender=STAFF)
-    assert seen == [False]
+    assert seen and not any(seen)  # one a municipality of the area, none on the loop
 
 
 async def test_the_activity_list_is_capped(bot: Bot, store: Store) -> None:

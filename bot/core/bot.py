@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import hashlib
 import logging
 import time
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot.core.clock import Clock
+from bot.core.conversation_state import ConversationState, Held, Key, MemoryState, Stateful
 from bot.core.locks import KeyedLocks
 from bot.core.messages import IncomingMessage, Lang, Outcome, Reply
 from bot.core.metrics import Metrics
@@ -28,6 +31,25 @@ PAGE_HOLDS = 1.5
 # Sees every reply before it leaves, with the turn it answers (the dialogue adds the way
 # back to an interrupted question). Must not raise; one that does is logged and skipped.
 After = Callable[[Turn, Reply], Reply]
+
+
+# The conversation state keeps the last event ids it handled (hashed), for as long as a
+# transport may send one again, so that one sent again to another process is not handled
+# twice (a second feedback row).
+EVENTS = "events"
+KEEP_EVENTS = 20
+EVENTS_FOR = dt.timedelta(minutes=10)
+
+
+def _event(event_id: str) -> str:
+    return hashlib.sha256(event_id.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def _events(saved: dict[str, Held], now: dt.datetime) -> Held:
+    held = saved.get(EVENTS)
+    if held is None or held[1] < now:
+        return ([], now)
+    return (list(held[0]), held[1])
 
 
 class Bot:
@@ -51,6 +73,8 @@ class Bot:
         max_chars: int = MAX_CHARS,
         metrics: Metrics | None = None,
         on_error: Callable[[Exception], None] | None = None,
+        state: ConversationState | None = None,
+        stateful: Sequence[Stateful] = (),
     ) -> None:
         self.metrics = metrics
         self.on_error = on_error
@@ -60,6 +84,13 @@ class Bot:
         self.unaddressed = list(unaddressed)
         self.after = list(after)
         self.locks = KeyedLocks()
+        # Where conversations' state lives between messages: in the components (one
+        # process, the default), or in the store, restored and saved around each turn.
+        self.state: ConversationState = state or MemoryState()
+        self.stateful = list(stateful)
+        names = [s.state_name for s in self.stateful]
+        if len(set(names)) != len(names):
+            raise ValueError(f"two stateful components share a name: {names}")
         self.clock = clock
         self.default_lang = default_lang
         self.max_chars = max_chars
@@ -72,7 +103,10 @@ class Bot:
     async def handle(self, msg: IncomingMessage) -> Reply | None:
         started = time.perf_counter()
         async with self.locks.hold(msg.conversation):
-            reply = await self._handle(msg)
+            if self.state.shares(msg.transport):
+                reply = await self._shared(msg)
+            else:
+                reply = await self._handle(msg)
         if reply is not None:
             reply = dataclasses.replace(reply, reply_to=msg.event_id, thread=msg.thread)
             elapsed = time.perf_counter() - started
@@ -83,6 +117,59 @@ class Bot:
                 self.metrics.messages.labels(msg.transport, reply.outcome.value).inc()
                 self.metrics.latency.labels(msg.transport).observe(elapsed)
         return reply
+
+    async def _shared(self, msg: IncomingMessage) -> Reply | None:
+        """A turn whose conversation's state lives in the store: under its lock (across
+        processes), the components get the conversation's state, the pipeline runs, and
+        what changed is saved; the components then forget it, so a process holds only the
+        conversations it is handling. A message (by event id) that was handled already,
+        here or in another process, is not handled again."""
+        key = msg.conversation
+        try:
+            async with self.state.hold(key) as slot:
+                saved = await slot.load() or {}
+                events = _events(saved, self.clock.now())
+                if msg.event_id is not None and _event(msg.event_id) in events[0]:
+                    log.info("handled already: transport=%s", msg.transport)
+                    return None
+                self._restore(key, saved)
+                try:
+                    reply = await self._handle(msg)
+                    parts = self._snapshot(key)
+                finally:
+                    for component in self.stateful:
+                        component.restore(key, None)
+                if msg.event_id is not None:
+                    parts[EVENTS] = ([*events[0][-(KEEP_EVENTS - 1):], _event(msg.event_id)],
+                                     self.clock.now() + EVENTS_FOR)
+                elif events[0]:
+                    parts[EVENTS] = events
+                if parts != saved:
+                    await slot.save(parts)
+                return reply
+        except Exception as exc:  # the state could not be read or kept: nothing half-done
+            log.error("conversation state failed: %s", type(exc).__name__)
+            if self.on_error is not None:
+                self.on_error(exc)
+            lang = msg.lang or self.default_lang
+            return Reply(t("error", lang), Outcome.INVALID, lang)
+
+    def _restore(self, key: Key, saved: dict[str, Held]) -> None:
+        for component in self.stateful:
+            try:
+                component.restore(key, saved.get(component.state_name))
+            except Exception as exc:  # kept by another version: that part is forgotten
+                log.warning("conversation state of %s unreadable: %s", component.state_name,
+                            type(exc).__name__)
+                component.restore(key, None)
+
+    def _snapshot(self, key: Key) -> dict[str, Held]:
+        parts: dict[str, Held] = {}
+        for component in self.stateful:
+            held = component.snapshot(key)
+            if held is not None:
+                parts[component.state_name] = held
+        return parts
 
     async def _handle(self, msg: IncomingMessage) -> Reply | None:
         raw = msg.text if isinstance(msg.text, str) else ""

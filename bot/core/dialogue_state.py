@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core import choices
+from bot.core.conversation_state import Held, Key
 from bot.core.forms import Form, Step, numbered
 from bot.core.messages import Choice, Lang, Outcome, Reply
 from bot.core.texts import t
+from bot.core.turn import Turn
 
 
 @dataclass
@@ -89,3 +91,74 @@ class Session:
         quoted = "\n".join(f"> {line}" if line else ">"
                            for line in str(self.draft[0]).splitlines())
         return [t("dialogue_draft", self.lang), quoted]
+
+
+# ------------------------------------------------------------ kept between processes
+def freeze(session: Session) -> dict[str, Any]:
+    """A session as JSON-able data (see conversation_state.encode): the form by its key
+    and where it is by step name; its steps are built again by `thaw`."""
+    step = session.step
+    return {"form": session.form.key, "step": None if step is None else step.name,
+            "lang": session.lang, "expires": session.expires, "data": dict(session.data),
+            "paused": session.paused, "hinted": session.hinted,
+            "draft": None if session.draft is None else [session.draft[0],
+                                                         list(session.draft[1])]}
+
+
+def thaw(frozen: dict[str, Any], form: Form, steps: Sequence[Step]) -> Session:
+    """The session `freeze` gave, with `steps` as the form builds them now: at the step
+    of that name (if the form no longer has it: the first one not yet answered)."""
+    data = dict(frozen["data"])
+    names = [s.name for s in steps]
+    where = frozen["step"]
+    if where is None:
+        index = len(steps)
+    elif where in names:
+        index = names.index(where)
+    else:
+        index = next((i for i, n in enumerate(names) if n not in data), len(steps))
+    draft = frozen.get("draft")
+    return Session(form, steps, frozen["lang"], frozen["expires"], index, data,
+                   bool(frozen["paused"]), bool(frozen["hinted"]),
+                   None if draft is None else (draft[0], list(draft[1])))
+
+
+class KeptSessions:
+    """The `Stateful` side of `Dialogues` (conversation_state): its tables, one
+    conversation's session and offer as JSON-able data, and back. A restored session is
+    built again (its steps from its form) at the conversation's next turn."""
+
+    state_name = "dialogues"
+    _forms: dict[str, Form]
+    _sessions: dict[Key, Session]
+    _offers: dict[Key, tuple[str, dt.datetime]]
+    _frozen: dict[Key, dict[str, Any]]
+
+    def active(self, key: Key) -> bool:
+        """A dialogue is under way or paused in this conversation."""
+        return key in self._sessions or key in self._frozen
+
+    def snapshot(self, key: Key) -> Held | None:
+        session, offer = self._sessions.get(key), self._offers.get(key)
+        frozen = freeze(session) if session is not None else self._frozen.get(key)
+        if frozen is None and offer is None:
+            return None
+        until = max(t for t in (frozen and frozen["expires"], offer and offer[1]) if t)
+        return {"session": frozen, "offer": list(offer) if offer else None}, until
+
+    def restore(self, key: Key, held: Held | None) -> None:
+        for table in (self._sessions, self._offers, self._frozen):
+            table.pop(key, None)
+        value = held[0] if held is not None else {}
+        if value.get("offer"):
+            self._offers[key] = (value["offer"][0], value["offer"][1])
+        if value.get("session") and value["session"]["form"] in self._forms:
+            self._frozen[key] = value["session"]
+
+    def _held(self, key: Key, turn: Turn) -> Session | None:
+        """The conversation's session, a restored one built again for this turn."""
+        frozen = self._frozen.pop(key, None)
+        if frozen is not None:
+            form = self._forms[frozen["form"]]
+            self._sessions[key] = thaw(frozen, form, form.steps(turn))
+        return self._sessions.get(key)

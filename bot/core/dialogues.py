@@ -5,7 +5,9 @@ serialises each conversation, so a session is never changed by two messages at o
 understands choices by number (in any script) or by words, repeats a question when an
 answer fits no choice, ends on cancel words, and drops a session left alone past its
 timeout (from the injected clock) without storing anything. A restart forgets sessions:
-nothing half-done is ever stored.
+nothing half-done is ever stored. (With `shared_state`, for transports whose messages may
+reach any of several processes, a session lives sealed in the store between its messages,
+see bot.core.conversation_state, and is deleted when it ends or expires.)
 
 A dialogue does not derail, and does not trap:
 - A free-text step takes any text. One that tells of a crime is kept, with the form's
@@ -34,7 +36,7 @@ from typing import Any
 
 from bot.core import choices
 from bot.core.commands import Command, CommandRouter
-from bot.core.dialogue_state import Session
+from bot.core.dialogue_state import KeptSessions, Session
 from bot.core.forms import (
     CANCEL,
     NO,
@@ -66,9 +68,12 @@ Key = tuple[str, str, str]
 HOLD = dt.timedelta(hours=2)  # how long a paused dialogue waits (an emergency takes time)
 
 
-class Dialogues:
+class Dialogues(KeptSessions):
     """The pipeline step for dialogues, the hook that sees every reply (`after`), and the
-    way features start or offer one."""
+    way features start or offer one. `Stateful` (conversation_state, via KeptSessions): a
+    conversation's session and offer can be kept outside the process between messages."""
+
+    state_name = "dialogues"
 
     def __init__(self, timeout: dt.timedelta = dt.timedelta(minutes=15), hold: dt.timedelta =
                  HOLD, on_event: Callable[[str, str], None] | None = None) -> None:
@@ -78,6 +83,8 @@ class Dialogues:
         self._forms: dict[str, Form] = {}
         self._sessions: dict[Key, Session] = {}
         self._offers: dict[Key, tuple[str, dt.datetime]] = {}
+        # Sessions restored from outside, built again (their steps) at their next turn.
+        self._frozen: dict[Key, dict[str, Any]] = {}
         self._swept: dt.datetime | None = None
 
     def register(self, form: Form) -> None:
@@ -106,17 +113,13 @@ class Dialogues:
         """For a bot put together by hand, without routers (tests)."""
         commands.extend(self.commands())
 
-    def active(self, key: Key) -> bool:
-        """A dialogue is under way or paused in this conversation."""
-        return key in self._sessions
-
     def sizes(self) -> dict[str, int]:
         """How many conversations each table holds (for tests and metrics)."""
         return {"sessions": len(self._sessions), "offers": len(self._offers)}
 
     def offer(self, key: str, turn: Turn) -> None:
         """Remember that form `key` was offered; a "ja" next starts it."""
-        if turn.msg.conversation not in self._sessions:
+        if not self.active(turn.msg.conversation):
             self._offers[turn.msg.conversation] = (key, turn.now + self.timeout)
 
     async def start(self, key: str, turn: Turn) -> Reply:
@@ -124,13 +127,14 @@ class Dialogues:
         if not turn.msg.is_direct:  # nothing personal is collected in a shared room
             return Reply(t("dialogue_private", turn.lang), Outcome.DIALOGUE, turn.lang)
         conversation = turn.msg.conversation
-        existing = self._sessions.get(conversation)
+        existing = self._held(conversation, turn)
         if existing is not None and turn.now <= existing.expires:
             return self._back(existing, form, turn)
         refusal = form.refuse(turn)
         if refusal:
             return Reply(refusal, Outcome.DIALOGUE, turn.lang)
-        session = Session(form, form.steps(turn), turn.lang, turn.now + self.timeout)
+        session = Session(form, form.steps(turn), turn.lang, turn.now + self.timeout,
+                          data=form.begin(turn))
         self._sessions[conversation] = session
         self._offers.pop(conversation, None)
         log.info("dialogue started: %s", form.name)
@@ -139,6 +143,7 @@ class Dialogues:
         return session.ask([form.intro(turn)])
 
     async def cancel(self, turn: Turn) -> Reply:
+        self._held(turn.msg.conversation, turn)
         session = self._end(turn.msg.conversation, "cancelled")
         lang = self._follow(session, turn) if session else turn.lang
         return Reply(t("cancelled" if session else "nothing_to_cancel", lang),
@@ -273,7 +278,7 @@ class Dialogues:
     # ------------------------------------------------------------------ the parts
     def _current(self, turn: Turn) -> Session | None:
         key = turn.msg.conversation
-        session = self._sessions.get(key)
+        session = self._held(key, turn)
         if session is not None and turn.now > session.expires:
             self._end(key, "timed out")
             return None
@@ -343,7 +348,7 @@ class Dialogues:
 
     def _restart(self, session: Session, turn: Turn) -> Reply:
         session.steps = session.form.steps(turn)
-        session.index, session.data, session.draft = 0, {}, None
+        session.index, session.data, session.draft = 0, session.form.begin(turn), None
         session.paused = session.hinted = False
         session.expires = turn.now + self.timeout
         log.info("dialogue restarted: %s", session.state())

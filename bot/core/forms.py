@@ -109,6 +109,11 @@ class Form(abc.ABC):
         """Why this person cannot start the form now (a limit), or None."""
         return None
 
+    def begin(self, turn: Turn) -> dict[str, Any]:
+        """What a session starts with in its data, before any step (what the conversation
+        is about: its municipality, in a police area)."""
+        return {}
+
     def accept(self, step: Step, text: str, lang: Lang) -> tuple[Any, str | None]:
         """A free-text answer as stored, with an optional note to the person; raises
         NotAccepted for an answer the step cannot take."""

@@ -6,6 +6,8 @@ an honest "I can't answer that" that says where such questions are answered (the
 municipality's switchboard, 114 14).
 Suggestions are numbered, and a reply of just that number picks one (kept in memory for a
 short while per conversation, never stored).
+Which municipality's base answers is decided by bot.features.whereabouts, which also asks
+"Vilken kommun gäller det?" where the area has no default and nothing says.
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 
 from bot.core import choices
+from bot.core.conversation_state import Held
 from bot.core.dialogues import Dialogues
 from bot.core.messages import Outcome, Reply
 from bot.core.router import Router
 from bot.core.texts import t
 from bot.core.turn import Turn
+from bot.features import whereabouts
+from bot.features.whereabouts import Whereabouts
+from bot.features.whereabouts import bound_problems as bound_problems
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.matcher import Band, MatchResult
@@ -72,69 +78,42 @@ def best_part(kb: KnowledgeBase, text: str) -> MatchResult:
 
 def router(holder: KnowledgeHolder, dialogues: Dialogues | None = None, *,
            on_unknown: Callable[[Turn], Awaitable[None]] | None = None,
-           bound: Mapping[str, str] | None = None) -> Router:
-    """Last in the pipeline: it always replies."""
+           bound: Mapping[str, str] | None = None,
+           where: Whereabouts | None = None) -> Router:
+    """Last in the pipeline: it always replies. `where`: the app's one Whereabouts (else
+    one of its own, on `bound`)."""
     return Router("answers", step=Answers(holder, dialogues, on_unknown=on_unknown,
-                                          bound=bound))
-
-
-def bound_problems(holder: KnowledgeHolder, bound: Mapping[str, str]) -> list[str]:
-    """One line per place bound to a municipality the area does not have."""
-    known = ", ".join(holder.area.files()) or "none"
-    return [f"municipalities.{where}: {ident!r} is none of the municipalities ({known})"
-            for where, ident in bound.items() if ident not in holder.area.files()]
+                                          bound=bound, where=where),
+                  texts=whereabouts.TEXTS)
 
 
 class Answers:
     def __init__(self, holder: KnowledgeHolder, dialogues: Dialogues | None = None, *,
                  on_unknown: Callable[[Turn], Awaitable[None]] | None = None,
                  suggestion_ttl: dt.timedelta = dt.timedelta(minutes=15),
-                 max_pending: int = 10_000, bound: Mapping[str, str] | None = None) -> None:
+                 max_pending: int = 10_000, bound: Mapping[str, str] | None = None,
+                 where: Whereabouts | None = None) -> None:
         self.holder = holder
-        # Where a conversation comes from -> its municipality (config `municipalities`).
-        self.bound = dict(bound or {})
+        # Which municipality a conversation is about (and asking, where nothing says).
+        self.where = where or Whereabouts(holder, bound, max_entries=max_pending)
+        self.where.on_choice("answers", self._respond)  # the question kept while asking
         self.dialogues = dialogues
         self.on_unknown = on_unknown  # counts what the knowledge base lacks
         self.suggestion_ttl = suggestion_ttl
         self.max_pending = max_pending
         self._pending: OrderedDict[Key, tuple[tuple[str, ...], dt.datetime]] = OrderedDict()
-        # Which municipality of the area a conversation is about, once it named one.
-        self._about: OrderedDict[Key, str] = OrderedDict()
-
-    def _bases(self, turn: Turn) -> tuple[KnowledgeBase, KnowledgeBase]:
-        """The knowledge base a message is answered from, and the one its place is about
-        (`_home`: answers from it need not say whose). The first is the municipality the
-        message names (by its name or one of its places), else the one the conversation
-        named last, else its place's. One municipality: its base, both."""
-        area = self.holder.area
-        if len(area) < 2:
-            return self.holder.kb, self.holder.kb
-        key = turn.msg.conversation
-        named = area.named_in(turn.text, turn.folded)
-        if named is not None:
-            self._about[key] = named
-            self._about.move_to_end(key)
-            while len(self._about) > self.max_pending:
-                self._about.popitem(last=False)
-        home = self._home(turn)
-        if named is not None:
-            return area.bases[named], home
-        # One a reload has taken away is forgotten: the place's answers again.
-        remembered = area.bases.get(self._about.get(key) or "")
-        return (remembered if remembered is not None else home), home
-
-    def _home(self, turn: Turn) -> KnowledgeBase:
-        """The municipality this conversation's place is about: the one the page says
-        (an unknown id is ignored), else its room's or transport's binding, else the
-        default. Answers about it need not say whose."""
-        msg, files = turn.msg, self.holder.area.files()
-        given = msg.municipality if msg.municipality in files else None
-        ident = (given or self.bound.get(f"{msg.transport}:{msg.room}")
-                 or self.bound.get(msg.transport))
-        return self.holder.area.bases.get(ident or "") or self.holder.kb
 
     async def __call__(self, turn: Turn) -> Reply:
-        kb, home = self._bases(turn)
+        chosen = await self.where.take(turn)  # the reply to "Vilken kommun gäller det?"
+        if chosen is not None:
+            return chosen
+        # Nothing says which municipality: ask (a bare number answers a list, not this).
+        if read_int(turn.text) is None and self.where.should_ask(turn):
+            return await self.where.ask(turn)
+        return await self._respond(turn)
+
+    async def _respond(self, turn: Turn) -> Reply:
+        kb, home = self.where.bases(turn)
         picked = self._picked(turn, kb)
         if picked == LOST:
             return Reply(t("lost_question", turn.lang), Outcome.UNKNOWN, turn.lang)
@@ -165,7 +144,7 @@ class Answers:
         # Less sure: answer, and offer the dialogue instead of pushing into it.
         return self._answer(kb, home, best.topic_id, turn, others, offer=starts, asked=asked)
 
-    def _answer(self, kb: KnowledgeBase, home: KnowledgeBase, topic_id: str, turn: Turn,
+    def _answer(self, kb: KnowledgeBase, home: KnowledgeBase | None, topic_id: str, turn: Turn,
                 others: tuple[str, ...], offer: str | None = None,
                 asked: str | None = None) -> Reply:
         text = kb.answer(topic_id, turn.lang, turn.today, asked or turn.text)
@@ -225,6 +204,19 @@ class Answers:
                  ) -> tuple[choices.Choice, ...]:
         """The buttons for `_numbered`'s list: each sends its number, as typing it does."""
         return choices.numbered(kb.topics[tid].title.get(turn.lang) for tid in ids)
+
+    # `Stateful` (bot.core.conversation_state): the numbered suggestions of one
+    # conversation, kept outside the process between its messages when state is shared.
+    state_name = "answers"
+
+    def snapshot(self, key: Key) -> Held | None:
+        pending = self._pending.get(key)
+        return None if pending is None else (list(pending[0]), pending[1])
+
+    def restore(self, key: Key, held: Held | None) -> None:
+        self._pending.pop(key, None)
+        if held is not None:
+            self._pending[key] = (tuple(held[0]), held[1])
 
     def _remember(self, turn: Turn, ids: tuple[str, ...]) -> None:
         key = turn.msg.conversation

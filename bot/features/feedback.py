@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.config import FeedbackSettings
@@ -23,9 +23,10 @@ from bot.core.messages import Lang
 from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.features.feedback_crime import mentions_crime
-from bot.features.place_words import place_words
+from bot.features.place_words import area_place_words
+from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.holder import KnowledgeHolder
-from bot.knowledge.schema import ChoiceItem
+from bot.knowledge.schema import ChoiceItem, FeedbackChoices
 from bot.privacy.redact import redact
 from bot.store.base import MAX_FEEDBACK_TEXT, Feedback
 from bot.store.ports import FeedbackRepo
@@ -83,20 +84,34 @@ class FeedbackForm(Form):
     name = "Feedback"
 
     def __init__(self, holder: KnowledgeHolder, store: FeedbackRepo,
-                 settings: FeedbackSettings) -> None:
+                 settings: FeedbackSettings,
+                 where: Callable[[Turn], str | None] | None = None) -> None:
         self.holder = holder
         self.store = store
         self.settings = settings
         self.guard = FloodGuard(settings.per_day)
+        # The municipality a conversation is about (features.whereabouts): its areas are
+        # asked for, and the entry is counted for it.
+        self.where = where or (lambda turn: None)
+
+    def _kb(self, ident: str | None) -> KnowledgeBase:
+        return self.holder.area.bases.get(ident or "") or self.holder.kb
+
+    def _choices(self, data: dict[str, Any]) -> FeedbackChoices:
+        choices = self._kb(data.get("municipality")).data.feedback
+        assert choices is not None  # refuse() said so already
+        return choices
+
+    def begin(self, turn: Turn) -> dict[str, Any]:
+        return {"municipality": self._kb(self.where(turn)).id}
 
     def refuse(self, turn: Turn) -> str | None:
-        if self.holder.kb.data.feedback is None:
+        if self._kb(self.where(turn)).data.feedback is None:
             return t("feedback_unavailable", turn.lang)
         return t("feedback_limit", turn.lang) if self.guard.full(turn) else None
 
     def steps(self, turn: Turn) -> Sequence[Step]:
-        choices = self.holder.kb.data.feedback
-        assert choices is not None  # refuse() said so already
+        choices = self._choices(self.begin(turn))
         def q(key: str) -> dict[Lang, str]:
             return _question(key, turn.lang)
 
@@ -118,7 +133,7 @@ class FeedbackForm(Form):
         if read_int(text) is not None or fold(text) in REPLY_WORDS:  # "3", "ja": a slip
             raise NotAccepted(t("fb_text_words", lang))
         try:
-            result = redact(text, place_words(self.holder.kb))
+            result = redact(text, area_place_words(self.holder.area))
         except Exception as exc:  # never stored unredacted; the text can be written again
             log.error("redaction failed: %s", type(exc).__name__)
             raise NotAccepted(t("fb_unreadable", lang)) from None
@@ -139,8 +154,7 @@ class FeedbackForm(Form):
         return next((i.label.get(lang) for i in items if i.id == value), value)
 
     def summary(self, data: dict[str, Any], lang: Lang) -> str:
-        choices = self.holder.kb.data.feedback
-        assert choices is not None
+        choices = self._choices(data)
         rating = data.get("rating")
         shown = (f"{rating} – {t(RATINGS[int(rating) - 1], lang)}" if rating
                  else t("fb_no_rating", lang))
@@ -161,7 +175,8 @@ class FeedbackForm(Form):
             category=data["category"], area=data["area"], text=data["text"],
             rating=int(rating) if rating else None,
             day=stored_day(turn.today, self.settings.time_granularity),
-            granularity=self.settings.time_granularity, lang=turn.lang))
+            granularity=self.settings.time_granularity, lang=turn.lang,
+            municipality=self._kb(data.get("municipality")).id))
         self.guard.count(turn)
         return t("fb_saved", turn.lang)
 

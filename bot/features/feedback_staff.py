@@ -18,9 +18,13 @@ from bot.core.roles import Roles
 from bot.core.router import Router
 from bot.core.texts import t
 from bot.core.turn import Turn
+from bot.features.chat_size import cut
 from bot.features.command_args import read_period
 from bot.features.feedback import FeedbackForm
 from bot.features.place_words import place_words
+from bot.features.staff_scope import base_of, covered, display
+from bot.features.whereabouts import Whereabouts
+from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import ChoiceItem
 from bot.privacy.redact import redact
 from bot.privacy.small_cells import SMALL, cell, is_suppressed, protect
@@ -81,32 +85,69 @@ def shown(text: str, keep: frozenset[str] = frozenset()) -> str:
 class FeedbackCommands:
     """/tyck starts the feedback dialogue; /synpunkter gives staff the summary."""
 
-    def __init__(self, form: FeedbackForm, dialogues: Dialogues) -> None:
+    def __init__(self, form: FeedbackForm, dialogues: Dialogues, roles: Roles,
+                 where: Whereabouts | None = None) -> None:
         self.form = form
         self.dialogues = dialogues
+        self.roles = roles
+        self.where = where
+        if where is not None:  # asked which municipality first: then the dialogue
+            where.on_choice(form.key, self._begin)
 
-    async def start(self, turn: Turn, args: str) -> Reply:
+    async def _begin(self, turn: Turn) -> Reply:
         return await self.dialogues.start(self.form.key, turn)
 
+    async def start(self, turn: Turn, args: str) -> Reply:
+        # In an area that asks, which municipality the feedback is about comes first.
+        if self.where is not None and turn.msg.is_direct and self.where.should_ask(turn):
+            return await self.where.ask(turn, resume=self.form.key)
+        return await self._begin(turn)
+
     async def summary(self, turn: Turn, args: str) -> Reply:
-        period = read_period(turn, args)
+        area = self.form.holder.area
+        cover = covered(area, self.roles.scope(turn), turn, args)
+        if isinstance(cover, Reply):
+            return cover
+        period = read_period(turn, cover.rest)
         if isinstance(period, Reply):
             return period
         start, end = period
-        entries = await self.form.store.list_feedback(start, end)
-        choices = self.form.holder.kb.data.feedback
-        text = summarise(entries, start.isoformat(), end.isoformat(), turn.lang,
+        entries = await self.form.store.list_feedback(start, end,
+                                                      municipalities=cover.only)
+        dates = start.isoformat(), end.isoformat()
+        if len(area) < 2:
+            return self._reply(self.form.holder.kb, entries, dates, turn)
+        # Each municipality on its own, its small cells suppressed within it.
+        mine: dict[str, list[Feedback]] = {ident: [] for ident in cover.ids}
+        for entry in entries:
+            mine.setdefault(entry.municipality, []).append(entry)
+        parts = [f"## {display(area, ident)}\n\n" + self._reply(
+            base_of(area, ident, self.form.holder.kb), found, dates, turn).text
+            for ident, found in mine.items() if found or len(cover.ids) == 1]
+        empty = [display(area, ident) for ident, found in mine.items()
+                 if not found and len(cover.ids) > 1]
+        if empty:
+            parts.append(t("fbs_none_in", turn.lang, names=", ".join(empty)))
+        return Reply(cut("\n\n".join(parts), t("fbs_cut", turn.lang)), Outcome.COMMAND,
+                     turn.lang)
+
+    @staticmethod
+    def _reply(kb: KnowledgeBase, entries: Sequence[Feedback], dates: tuple[str, str],
+               turn: Turn) -> Reply:
+        choices = kb.data.feedback
+        text = summarise(entries, *dates, turn.lang,
                          choices.categories if choices else (),
                          choices.areas if choices else (),
-                         place_words(self.form.holder.kb))
+                         place_words(kb))
         return Reply(text, Outcome.COMMAND, turn.lang)
 
 
-def router(form: FeedbackForm, dialogues: Dialogues, roles: Roles) -> Router:
+def router(form: FeedbackForm, dialogues: Dialogues, roles: Roles,
+           where: Whereabouts | None = None) -> Router:
     """The feedback form, /tyck for everyone, /synpunkter for staff."""
-    feedback = FeedbackCommands(form, dialogues)
+    feedback = FeedbackCommands(form, dialogues, roles, where)
     return Router("feedback", forms=(form,), commands=(
         Command(name="tyck", aliases=("synpunkt", "feedback"), run=feedback.start,
                 summary="cmd_tyck"),
         Command(name="synpunkter", run=feedback.summary, check=roles.is_staff,
-                usage="[period]", summary="cmd_synpunkter")))
+                usage="[period] [kommun]", summary="cmd_synpunkter")))

@@ -6,16 +6,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from bot.core.commands import Command
 from bot.core.literal import literal
 from bot.core.messages import Outcome, Reply
-from bot.core.roles import Roles
+from bot.core.roles import WHOLE, Roles
 from bot.core.router import Router
 from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.features.command_args import read_period
-from bot.features.place_words import place_words
+from bot.features.place_words import area_place_words
+from bot.features.staff_scope import covered, display
 from bot.knowledge.holder import KnowledgeHolder
 from bot.privacy.redact import redact
 from bot.store.ports import UnansweredRepo
@@ -33,19 +35,25 @@ def normalised(text: str, keep: frozenset[str] = frozenset()) -> str:
 
 
 class Operations:
-    def __init__(self, holder: KnowledgeHolder, store: UnansweredRepo) -> None:
+    def __init__(self, holder: KnowledgeHolder, store: UnansweredRepo,
+                 where: Callable[[Turn], str | None] | None = None) -> None:
         self.holder = holder
         self.store = store
+        # The municipality a conversation is about: a question is counted for it.
+        self.where = where or (lambda turn: None)
+        self.roles: Roles | None = None
         self._pending: set[asyncio.Task[None]] = set()
 
     def router(self, roles: Roles) -> Router:
         """/ladda om for admins, /obesvarade for staff; counts still being written are
         awaited at shutdown. `count_unanswered` is given to the answers."""
+        self.roles = roles
         return Router("operations", closers=(self.settle,), commands=(
             Command(name="ladda", aliases=("reload",), run=self._reload, check=roles.is_admin,
                     usage="om", summary="cmd_ladda"),
             Command(name="obesvarade", aliases=("unanswered",), run=self._list,
-                    check=roles.is_staff, usage="[period]", summary="cmd_obesvarade")))
+                    check=roles.is_staff, usage="[period] [kommun]",
+                    summary="cmd_obesvarade")))
 
     async def reload(self) -> list[str]:
         problems = await self.holder.reload_in_background()
@@ -66,15 +74,17 @@ class Operations:
     async def count_unanswered(self, turn: Turn) -> None:
         """Called for every question the bot could not answer. The count is written in the
         background: the reply must not wait on the store (or fail with it)."""
-        text = normalised(turn.text, place_words(self.holder.kb))
+        text = normalised(turn.text, area_place_words(self.holder.area))
         if text:
-            task = asyncio.ensure_future(self._record(text, turn.today))
+            ident = self.where(turn)
+            municipality = ident if ident in self.holder.area.files() else self.holder.kb.id
+            task = asyncio.ensure_future(self._record(text, turn.today, municipality))
             self._pending.add(task)
             task.add_done_callback(self._pending.discard)
 
-    async def _record(self, text: str, day: dt.date) -> None:
+    async def _record(self, text: str, day: dt.date, municipality: str) -> None:
         try:
-            await self.store.record_unanswered(text, day)
+            await self.store.record_unanswered(text, day, municipality)
         except Exception as exc:  # counting is a nicety: the answer went out anyway
             log.warning("unanswered question not counted: %s", type(exc).__name__)
 
@@ -85,15 +95,23 @@ class Operations:
 
     async def _list(self, turn: Turn, args: str) -> Reply:
         await self.settle()
-        period = read_period(turn, args)
+        area = self.holder.area
+        scope = self.roles.scope(turn) if self.roles is not None else WHOLE
+        cover = covered(area, scope, turn, args)
+        if isinstance(cover, Reply):
+            return cover
+        period = read_period(turn, cover.rest)
         if isinstance(period, Reply):
             return period
         start, end = period
-        top = await self.store.top_unanswered(start, end, limit=TOP)
+        top = await self.store.top_unanswered(start, end, limit=TOP,
+                                              municipalities=cover.only)
         if not top:
             return Reply(t("ops_unanswered_none", turn.lang), Outcome.COMMAND, turn.lang)
         lines = [t("ops_unanswered_head", turn.lang, start=start.isoformat(),
                    end=end.isoformat())]
+        several = len({u.municipality for u in top}) > 1
         lines += [f"{i}. {literal(u.text, one_line=True)} ({u.count})"
+                  + (f" · {display(area, u.municipality)}" if several else "")
                   for i, u in enumerate(top, 1)]
         return Reply("\n".join(lines), Outcome.COMMAND, turn.lang)

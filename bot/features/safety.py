@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from bot.core.conversation_state import Held
 from bot.core.dialogues import CANCEL, REPLY_WORDS
 from bot.core.messages import Lang, Outcome, Reply
 from bot.core.router import Router
@@ -204,6 +205,19 @@ class SafetyCheck:
             return Reply(render(alert, turn.lang), Outcome.REPORT, turn.lang)
         turn.amend.append(_amend_unsure(alert, turn.lang))
         return None
+
+    # `Stateful` (bot.core.conversation_state): a conversation's crisis, kept outside the
+    # process between its messages when several processes serve it.
+    state_name = "safety"
+
+    def snapshot(self, key: Key) -> Held | None:
+        found = self._crises.get(key)
+        return None if found is None else (list(found[0]), found[1])
+
+    def restore(self, key: Key, held: Held | None) -> None:
+        self._crises.pop(key, None)
+        if held is not None:
+            self._crises[key] = (tuple(held[0]), held[1])
 
     def _follow_up(self, key: Key, reasons: tuple[str, ...], turn: Turn,
                    plain: str) -> Reply:

@@ -242,9 +242,43 @@ GENERIC = _rx(r"""
     om (?:man|nagon|nan|ens)|ifall (?:man|nagon|nan)|if (?:someone|somebody|anyone|one|you)
 """)
 FIRST_PERSON = _rx(r"jag|mig|min|mitt|mina|vi|oss|me|my|we|us|our")
-# Habits: nothing acute, but an observed habit ("langar varje fredag") is still a tip.
-HABIT = _rx(r"""
-    every (?:weekend|year|summer|friday)|varje (?:midsommar|helg|ar|sommar|vinter|fredag|lordag)
+# Habits and recurring things: nothing acute, but an observed habit ("langar varje fredag")
+# is still a tip. Not "hela tiden"/"all the time" nor "gang pa gang": in "kor over
+# mittlinjen hela tiden" they mean over and over, right now.
+_DAYS = r"(?:man|tis|ons|tors|fre|lor|son)dag"
+# "Varje"/"varenda" + a time; "på"/"om"/"under" + a time in the plural ("på kvällarna";
+# not "på vår gata" nor "på helgen", which is this weekend).
+_EVERY_SV = (r"(?:morgon|kvall|natt|dag|vecka|helg|ar|sommar|vinter|host|lov|rast|midsommar"
+             rf"|gang|{_DAYS}(?:skvall)?|(?:morgnar|kvallar|natter|dagar|helger|{_DAYS}ar))")
+_PLURAL_SV = (r"(?:morgnarna|kvallarna|kvallana|kvallera|natterna|nattena|nattera|helgerna"
+              rf"|helgera|dagarna|eftermiddagarna|veckorna|sommarna|vintrarna|loven|rasterna"
+              rf"|{_DAYS}arna|{_DAYS}skvallarna|morgnar|kvallar|natter|helger|lov|raster)")
+_WHEN_EN = (r"(?:morning|mornings|evening|evenings|night|nights|day|days|afternoon|afternoons"
+            r"|week|weekend|weekends|year|summer|winter|time|(?:mon|tues|wednes|thurs|fri"
+            r"|satur|sun)day(?: nights?)?)")
+HABIT = _rx(rf"""
+    (?:varje|varenda|vareviga|alla) {_EVERY_SV}|(?:pa|om|under|hela) {_PLURAL_SV}
+    hela (?:vintern|sommaren|hosten|varen|lovet)|dagligen|varannan|brukar|brukade|numera
+    titt som tatt|(?:every|each|most) {_WHEN_EN}|(?:friday|saturday|weekend) nights
+    (?:on|during|in) (?:the )?(?:weekends|evenings|mornings|afternoons|nights|holidays)
+    usually|regularly|daily|nightly|every so often|these days|nowadays
+""")
+# Often, always: a feature for the model, no veto ("han som alltid tjatar på mig står vid
+# busskuren med kniv"; "kör över mittlinjen hela tiden" is happening now).
+OFTEN = _rx(r"""
+    ofta|(?<!for )alltid|jamt|standigt|hela tiden|always|often|all the time|constantly
+    frequently|over and over
+""")
+# A vehicle or driving: complaints about traffic are as common as traffic emergencies, so
+# the frames past, hypothetical, habit and often are read for these too (features for the
+# model: no rule fires on them; the vehicle itself is no feature, the model has the words).
+VEHICLE = _rx(r"""
+    bil|bilen|bilar|bilarna|bilist\w*|(?!mobil)\w+bil(?:en|ar|arna)?|mopp(?:e|en|ar|arna|ed|eden|eder)
+    moped\w*|epa\w*|(?:a )?traktor\w*|skoter\w*|skotrar\w*|fyrhjuling\w*|cross\w*|motorcyk\w*
+    mc|lastbil\w*|buss|bussen|bussar|bussarna|kor|kors|korde|korning\w*|buskor\w*
+    race\w*|ratten|forare\w*|foraren|car|cars|drive\w*|driving|drove|truck\w*|lorr\w*
+    mopeds?|scooters?|snowmobil\w*|quads?|atvs?|motorbik\w*|motorcycl\w*|bus|buses
+    tractors?|speed\w*
 """)
 
 DOMESTIC = _rx(r"""

@@ -50,7 +50,7 @@ def prepare(text: str, folded: str | None = None) -> str:
 
 def scan(t: str) -> Signals:
     """The pattern signals of folded text `t`. The frames (now, past, hypothetical, habit)
-    are read only where there is a danger or a crime for them to frame."""
+    are read only where there is a danger, a crime or driving for them to frame."""
     fired = {name for name, rx in _FLAGS if rx.search(t)}
     hits = {r for r, rx in P.ACUTE if rx.search(t)}
     fired.update("acute:" + r for r in hits)
@@ -58,8 +58,12 @@ def scan(t: str) -> Signals:
     fired.update("topic:" + r for r in needs_now)
     cries = {r for r, rx in P.CRY if rx.search(t)}
     fired.update("cry:" + r for r in cries)
-    if hits or needs_now or "past_crime" in fired or "observed" in fired:
+    if hits or needs_now or fired & _FRAMED:
         fired.update(name for name, rx in _FRAMES if rx.search(t))
+    elif P.VEHICLE.search(t):  # "mopeder kör på skolgården på kvällarna": a complaint
+        # Not "now": the model has the word, and as a signal it lifted "isen är 40 cm nu,
+        # bra skoterföre" toward 112.
+        fired.update(name for name, rx in _FRAMES if name != "now" and rx.search(t))
 
     now, unreal = "now" in fired, "unreal" in fired
     framed = unreal or "past" in fired or "habit" in fired
@@ -109,4 +113,6 @@ _FLAGS = (
     ("suicide", P.SUICIDE), ("missing_child", P.MISSING_CHILD), ("report", P.REPORT),
     ("tip", P.TIP), ("past_crime", P.PAST_CRIME), ("observed", P.OBSERVED),
 )
-_FRAMES = (("now", P.NOW), ("past", P.PAST), ("unreal", P.UNREAL), ("habit", P.HABIT))
+_FRAMED = frozenset({"past_crime", "observed"})  # a crime that is over, or one seen
+_FRAMES = (("now", P.NOW), ("past", P.PAST), ("unreal", P.UNREAL), ("habit", P.HABIT),
+           ("often", P.OFTEN))  # "often" only informs the model: it frames nothing

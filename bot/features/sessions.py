@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.core.address import Address
@@ -28,6 +28,9 @@ from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.features.command_args import read_id, shown_id
 from bot.features.dates import DateProblem, coming_time, explain
+from bot.features.staff_scope import covered, display
+from bot.features.whereabouts import Whereabouts
+from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store.ports import SessionRepo
 from bot.store.records import Activity, SessionRequest
@@ -59,17 +62,27 @@ class BookingForm(Form):
     name = "Booking"
 
     def __init__(self, holder: KnowledgeHolder, store: SessionRepo, outbox: Outbox,
-                 staff_room: Address | None) -> None:
+                 roles: Roles, where: Callable[[Turn], str | None] | None = None) -> None:
         self.holder = holder
         self.store = store
         self.outbox = outbox
-        self.staff_room = staff_room
+        self.roles = roles  # the notice of a request goes to its municipality's staff room
+        # The municipality a conversation is about (features.whereabouts): the request is
+        # its, with its audiences and topics.
+        self.where = where or (lambda turn: None)
+
+    def kb(self, ident: str | None) -> KnowledgeBase:
+        return self.holder.area.bases.get(ident or "") or self.holder.kb
+
+    def begin(self, turn: Turn) -> dict[str, Any]:
+        return {"municipality": self.kb(self.where(turn)).id}
 
     def refuse(self, turn: Turn) -> str | None:
-        return None if self.holder.kb.data.booking else t("bk_unavailable", turn.lang)
+        return None if self.kb(self.where(turn)).data.booking else t("bk_unavailable",
+                                                                    turn.lang)
 
     def steps(self, turn: Turn) -> Sequence[Step]:
-        booking = self.holder.kb.data.booking
+        booking = self.kb(self.where(turn)).data.booking
         assert booking is not None
 
         def choices(items: Sequence[Any]) -> tuple[Choice, ...]:
@@ -102,16 +115,17 @@ class BookingForm(Form):
             return read_size(text, lang), None
         return text, None
 
-    def label(self, kind: str, value: str, lang: Lang) -> str:
-        booking = self.holder.kb.data.booking
+    def label(self, kind: str, value: str, lang: Lang, municipality: str | None = None
+              ) -> str:
+        booking = self.kb(municipality).data.booking
         items = getattr(booking, kind, ()) if booking else ()
         return next((i.label.get(lang) for i in items if i.id == value), value)
 
     def line(self, request: SessionRequest, lang: Lang) -> str:
         # The requester's own words are shown literally (to staff, and back in the DMs).
         parts = [literal(request.organisation, one_line=True),
-                 self.label("audiences", request.audience, lang),
-                 self.label("topics", request.topic, lang)]
+                 self.label("audiences", request.audience, lang, request.municipality),
+                 self.label("topics", request.topic, lang, request.municipality)]
         if request.size:
             parts.append(t("bk_people", lang, n=request.size))
         parts.append(t("bk_when", lang, when=literal(request.wished, one_line=True)))
@@ -130,18 +144,26 @@ class BookingForm(Form):
         return SessionRequest(organisation=data["organisation"], audience=data["audience"],
                               topic=data["topic"], size=data.get("size"),
                               wished=data["wished"], contact=_contact(data) or "chat",
-                              requester=sender, transport=transport, lang=lang)
+                              requester=sender, transport=transport, lang=lang,
+                              municipality=data.get("municipality") or "")
 
     async def finish(self, data: dict[str, Any], turn: Turn) -> str:
         request = self._request(data, turn.msg.sender, turn.msg.transport, turn.lang)
         request_id = await self.store.add_request(request)
-        if self.staff_room is not None:
-            self.outbox.to(self.staff_room, t(
-                "bk_notice", "sv", id=request_id, line=self.line(request, "sv")),
-                _answer_choices(request_id, "sv"))
+        room = self.roles.room_of(request.municipality)
+        if room is not None:
+            self.outbox.to(room, t(
+                "bk_notice", "sv", id=request_id, line=self.line(request, "sv"))
+                + self.whose(request.municipality), _answer_choices(request_id, "sv"))
         if self.reaches(turn.msg.transport, turn.msg.sender):
             return t("bk_sent", turn.lang, id=request_id)
         return t("bk_sent_later", turn.lang, id=request_id)
+
+
+    def whose(self, municipality: str | None) -> str:
+        """" (Dorotea)" after a request in a police area: whose it is."""
+        area = self.holder.area
+        return f" ({display(area, municipality or '')})" if len(area) > 1 else ""
 
 
 def _contact(data: dict[str, Any]) -> str | None:
@@ -217,19 +239,24 @@ def _answer_choices(request_id: int, lang: Lang) -> tuple[ButtonChoice, ButtonCh
                          f"{decline} {request_id}", ask=t("bk_ask_reason", lang)))
 
 
-def router(form: BookingForm, dialogues: Dialogues, roles: Roles) -> Router:
+def router(form: BookingForm, dialogues: Dialogues, roles: Roles,
+           where: Whereabouts | None = None) -> Router:
     """The booking form, /boka for everyone, the answers for staff."""
-    return SessionRequests(form, dialogues, roles).router()
+    return SessionRequests(form, dialogues, roles, where).router()
 
 
 class SessionRequests:
     """/boka and /mina for everyone; /förfrågningar, /bekräfta, /avböj, /genomförd for
     staff."""
 
-    def __init__(self, form: BookingForm, dialogues: Dialogues, roles: Roles) -> None:
+    def __init__(self, form: BookingForm, dialogues: Dialogues, roles: Roles,
+                 where: Whereabouts | None = None) -> None:
         self.form = form
         self.dialogues = dialogues
         self.roles = roles
+        self.where = where
+        if where is not None:  # asked which municipality first: then the dialogue
+            where.on_choice(form.key, self._begin)
 
     def router(self) -> Router:
         staff = self.roles.is_staff
@@ -237,7 +264,7 @@ class SessionRequests:
             Command(name="boka", aliases=("book",), run=self._start, summary="cmd_boka"),
             Command(name="mina", aliases=("my",), run=self._mine, summary="cmd_mina"),
             Command(name="förfrågningar", aliases=("requests",), run=self._list,
-                    check=staff, usage="[alla]", summary="cmd_forfragningar"),
+                    check=staff, usage="[alla] [kommun]", summary="cmd_forfragningar"),
             Command(name="bekräfta", aliases=("confirm",), run=self._confirm, check=staff,
                     usage="<id> <datum och tid>", summary="cmd_bekrafta"),
             Command(name="avböj", aliases=("decline",), run=self._decline, check=staff,
@@ -245,8 +272,14 @@ class SessionRequests:
             Command(name="genomförd", aliases=("done",), run=self._done, check=staff,
                     usage="<id>", summary="cmd_genomford")))
 
-    async def _start(self, turn: Turn, args: str) -> Reply:
+    async def _begin(self, turn: Turn) -> Reply:
         return await self.dialogues.start(self.form.key, turn)
+
+    async def _start(self, turn: Turn, args: str) -> Reply:
+        # In an area that asks, which municipality the request is for comes first.
+        if self.where is not None and turn.msg.is_direct and self.where.should_ask(turn):
+            return await self.where.ask(turn, resume=self.form.key)
+        return await self._begin(turn)
 
     def _reply(self, turn: Turn, key: str, **values: object) -> Reply:
         return Reply(t(key, turn.lang, **values), Outcome.COMMAND, turn.lang)
@@ -263,15 +296,21 @@ class SessionRequests:
                      turn.lang)
 
     async def _list(self, turn: Turn, args: str) -> Reply:
-        every = args.strip().lower() in ("alla", "all")
-        requests = await self.form.store.list_requests(None if every else "open")
+        cover = covered(self.form.holder.area, self.roles.scope(turn), turn, args)
+        if isinstance(cover, Reply):
+            return cover
+        every = cover.rest.strip().lower() in ("alla", "all")
+        requests = await self.form.store.list_requests(None if every else "open",
+                                                       municipalities=cover.only)
         if not requests:
             return self._reply(turn, "bk_none")
         lines = [t("bk_list_head", turn.lang, n=len(requests))]
         picks: list[ButtonChoice] = []
+        several = len({r.municipality for r in requests}) > 1
         for r in requests:
             status = "" if r.status == "open" else f" ({t(STATUS_TEXT[r.status], turn.lang)})"
-            lines.append(f"- #{r.id} {self.form.line(r, turn.lang)}{status}")
+            whose = self.form.whose(r.municipality) if several else ""
+            lines.append(f"- #{r.id}{whose} {self.form.line(r, turn.lang)}{status}")
             if r.status in ANSWERABLE:
                 picks += _answer_choices(r.id or 0, turn.lang)
         return Reply("\n".join(lines), Outcome.COMMAND, turn.lang, choices=tuple(picks))
@@ -283,7 +322,8 @@ class SessionRequests:
             return self._reply(turn, "bk_which")
         digits, request_id, rest = read
         request = None if request_id is None else await self.form.store.get_request(request_id)
-        if request is None:
+        # Another municipality's request is as unknown as one that does not exist.
+        if request is None or not self.roles.scope(turn).covers(request.municipality):
             return self._reply(turn, "bk_no_such", id=shown_id(digits))
         if request.status not in allowed:
             return self._reply(turn, "bk_wrong_status", id=request.id,
@@ -349,11 +389,13 @@ class SessionRequests:
                                              answer=request.answer,
                                              scheduled=request.scheduled)
         # The promise an information session serves depends on the day it was held.
-        serves = self.form.holder.kb.serves(SESSION_KIND, turn.today, None)
-        audience = self.form.label("audiences", request.audience, "sv").lower()
+        kb = self.form.kb(request.municipality)
+        serves = kb.serves(SESSION_KIND, turn.today, None)
+        audience = self.form.label("audiences", request.audience, "sv",
+                                   request.municipality).lower()
         activity_id = await self.form.store.add_activity(Activity(
             kind=SESSION_KIND, promise=serves[1].id if serves else None, place=None,
             day=turn.today, counts={audience: request.size} if request.size else {},
             note=f"#{request.id} {request.organisation}", author=turn.msg.sender,
-            created_at=turn.now))
+            created_at=turn.now, municipality=request.municipality))
         return self._reply(turn, "bk_done", id=request.id, activity=activity_id)

@@ -11,27 +11,34 @@ folded (so "asele" meets "Åsele"), and the stemmer may read the lowercase form 
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
-from rapidfuzz import fuzz, process
-
+from bot.knowledge.overlay import Conflict, Over, OverSet, Position
+from bot.knowledge.unknown_words import TYPO_MIN, UnknownWords
 from bot.text import lexicon
 from bot.text.normalize import Word, fold_letters, light_stem, stem, tokens
 
 Stemmer = Callable[[str], str]  # a lowercase word -> its folded stem
-TYPO_MIN = 5  # shorter words are not corrected: too many real words lie one letter apart
 CLOSE_TYPO = 90  # alike enough to correct before trying to split a compound
-TYPO = 82
 REAL_WORD = 3.0  # a word at least this common (Zipf) in Swedish or English is no typo
 CACHE_SIZE = 32768  # resolved words kept, and unknown words remembered
-# Folded, squeezed prefixes that derive a word rather than head a compound: "misstänkt"
-# (suspected) is no kind of "tänkt" (thought), "förtänkt" no kind of "tänkt".
-DERIVING = frozenset({"mis", "for", "van", "sam"})
 
 
-class Analyser:
+SynonymEntry = tuple[Position, str, str]  # where it comes, its canonical word, a variant
+
+
+def synonym_entries(synonyms: Mapping[str, Iterable[str]], start: int = 0
+                    ) -> list[SynonymEntry]:
+    """Each canonical word and each of its variants (the canonical itself first), in the
+    order of `synonyms`, with its position."""
+    return [((0, i, j), canonical, variant)
+            for i, (canonical, variants) in enumerate(synonyms.items(), start)
+            for j, variant in enumerate((canonical, *variants))]
+
+
+class Analyser(UnknownWords):
     def __init__(
         self,
         synonyms: Mapping[str, Iterable[str]],
@@ -40,81 +47,192 @@ class Analyser:
         stemmer: Stemmer = light_stem,
         general: Callable[[str], float] = lexicon.zipf,
     ) -> None:
+        self._setup(stopwords, stemmer, general, None, track=False)
+        self._build(synonym_entries(synonyms),
+                    [((2, i), text) for i, text in enumerate(corpus)])
+        # Alone, its tables are plain ones: nothing lies under them.
+        for name in ("_word_syn", "_stem_syn", "_syn_spellings", "_syn_stem_spellings",
+                     "_phrases", "_spellings", "_surface", "_starts"):
+            setattr(self, name, getattr(self, name).own)
+        self.vocab = frozenset(self.vocab.own)  # type: ignore[assignment]
+
+    @classmethod
+    def shared(cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str],
+               corpus: Iterable[tuple[Position, str]], repeated: frozenset[str] = frozenset(),
+               stemmer: Stemmer = light_stem, general: Callable[[str], float] = lexicon.zipf
+               ) -> Analyser:
+        """What the bases of an area share (`corpus`: the shared topics' texts, each with
+        its position among a base's texts): the analyser their own ones are built over.
+        `repeated`: texts of the bases' own that many have, read once (see _read)."""
+        corpus = list(corpus)
+        analyser = cls.__new__(cls)
+        analyser._setup(stopwords, stemmer, general, None, track=True)
+        analyser.repeated = repeated
+        analyser._build(synonym_entries(synonyms), corpus)
+        # Every word and stem the shared texts looked up: a base whose own synonyms (its
+        # villages) have one of them would read those texts otherwise (see `over`).
+        analyser.read = frozenset(key for _, text in corpus
+                                  for folded, raw in (*tokens(text), *analyser._words(text))
+                                  for key in (folded, stemmer(raw)))
+        return analyser
+
+    @classmethod
+    def over(cls, under: Analyser, synonyms: Iterable[SynonymEntry],
+             corpus: Iterable[tuple[Position, str]]) -> Analyser:
+        """A base's analyser over the shared one: its own synonyms and texts added, with
+        their positions among its inputs. The same as an Analyser built of all its inputs
+        at once; Conflict when it could not be (an own entry would change a shared one, or
+        its own synonyms change how a shared text reads: build it alone then)."""
+        entries = list(synonyms)
+        keys = frozenset(key for _, _, variant in entries for folded, raw in tokens(variant)
+                         for key in (folded, under.stem(raw)))
+        if not keys.isdisjoint(under.read):
+            raise Conflict(sorted(keys & under.read))
+        analyser = cls.__new__(cls)
+        analyser._setup((), under.stem, under.general, under, track=False)
+        analyser._own_keys = keys
+        analyser._build(entries, list(corpus))
+        analyser._compact()
+        return analyser
+
+    def _compact(self) -> None:
+        """The own entries of a base's analyser, as small as they go: nothing is added to
+        them any more (an area has hundreds)."""
+        for table in (self._spellings, self._syn_spellings, self._syn_stem_spellings):
+            table.own = {k: tuple(v) for k, v in table.own.items()}  # type: ignore[misc]
+        self._seen = OverSet()  # what the known words were made of
+        for words in (self.vocab, self.known_words):
+            if isinstance(words, OverSet):
+                words.own = frozenset(words.own)  # type: ignore[assignment]
+
+    def _setup(self, stopwords: Iterable[str], stemmer: Stemmer,
+               general: Callable[[str], float], under: Analyser | None,
+               track: bool) -> None:
         self.stem = stemmer
         self.general = general
         if general is lexicon.zipf:
             lexicon.preload()  # when the base loads, not on a resident's first message
+        self.under = under
+        self.read: frozenset[str] = frozenset()
+        self.repeated: frozenset[str] = frozenset()  # texts many bases have (see _read)
+        self._memo: dict[str, tuple[frozenset[str], list[tuple[str, str, tuple[str, ...]]]]] = {}
+        self._own_keys: frozenset[str] = frozenset()  # the words own synonyms use
+        self._corpus_terms: dict[str, list[str]] = {}
         # How common in everyday language each word the base did not know was (its term ->
         # Zipf frequency), for the matcher to weigh what it did not understand.
         self.rarity: dict[str, float] = {}
-        stop = [tokens(w) for w in stopwords]
-        self.stopwords = frozenset(words[0][0] for words in stop if len(words) == 1)
-        self._raw_stopwords = frozenset(words[0][1] for words in stop if len(words) == 1)
-        self._word_syn: dict[str, tuple[Word, ...]] = {}
-        self._stem_syn: dict[str, tuple[Word, ...]] = {}
+        if under is None:
+            self._stop = [tokens(w) for w in stopwords]
+            self.stopwords = frozenset(words[0][0] for words in self._stop if len(words) == 1)
+            self._raw_stopwords = frozenset(
+                words[0][1] for words in self._stop if len(words) == 1)
+        else:
+            self._stop = []  # the shared analyser has them
+            self.stopwords, self._raw_stopwords = under.stopwords, under._raw_stopwords
+
+        def over(table: str) -> Over[Any, Any]:
+            return Over(getattr(under, table) if under is not None else None, track)
+
+        self._word_syn: Over[str, tuple[Word, ...]] = over("_word_syn")
+        self._stem_syn: Over[str, tuple[Word, ...]] = over("_stem_syn")
         # How the synonym lists spell each single-word variant (folded -> as written, and
         # folded stem -> stem as written): "hålla" must not be the village "Hälla", nor
         # "värvar" (recruits) "varvar" (revs), although each pair folds to one form.
-        self._syn_spellings: dict[str, set[str]] = {}
-        self._syn_stem_spellings: dict[str, set[str]] = {}
-        self._phrases: dict[tuple[str, ...], tuple[Word, ...]] = {}
+        self._syn_spellings: Over[str, set[str]] = over("_syn_spellings")
+        self._syn_stem_spellings: Over[str, set[str]] = over("_syn_stem_spellings")
+        self._phrases: Over[tuple[str, ...], tuple[Word, ...]] = over("_phrases")
         # How the base spells each term with its å, ä and ö ("bot" -> {"bot"}): a resident's
         # "böter" then stays apart from the base's "bot", although both fold to "bot".
-        self._spellings: dict[str, set[str]] = {}
+        self._spellings: Over[str, set[str]] = over("_spellings")
         # Every word the base writes (folded), with the terms it stands for: a misspelt
         # word is compared with whole words, which a typo resembles more than a stem.
-        self._surface: dict[str, tuple[str, ...]] = {}
-        self._seen: set[str] = set()
-        for canonical, variants in synonyms.items():
+        self._surface: Over[str, tuple[str, ...]] = over("_surface")
+        self._starts: Over[str, int] = over("_starts")
+        self._seen: OverSet[str] = OverSet(under._seen if under is not None else None)
+        self.vocab: OverSet[str] = OverSet(under.vocab if under is not None else None)
+
+    def _build(self, synonyms: list[SynonymEntry],
+               corpus: list[tuple[Position, str]]) -> None:
+        stemmer = self.stem
+        for at, canonical, variant in synonyms:
             target = tuple(tokens(canonical))
-            for variant in (canonical, *variants):
-                words = tokens(variant)
-                if len(words) > 1:
-                    self._phrases.setdefault(tuple(f for f, _ in words), target)
-                elif words:
-                    folded, raw = words[0]
-                    self._word_syn.setdefault(folded, target)
-                    self._stem_syn.setdefault(stemmer(raw), target)
-                    self._syn_spellings.setdefault(folded, set()).add(raw)
-                    self._syn_stem_spellings.setdefault(stemmer(raw), set()).add(stem(raw))
-                    self._spell(raw)
-                    if len(folded) >= TYPO_MIN:
-                        self._surface.setdefault(folded, tuple(stemmer(r) for _, r in target))
-        for words in stop:  # a filler phrase ("i kväll") goes as a whole, to nothing
+            words = tokens(variant)
             if len(words) > 1:
-                self._phrases.setdefault(tuple(f for f, _ in words), ())
-        self._starts: dict[str, int] = {}  # first word of a phrase -> its longest phrase
-        for phrase in self._phrases:
-            self._starts[phrase[0]] = max(self._starts.get(phrase[0], 0), len(phrase))
-        vocab: set[str] = set()
-        for target in self._word_syn.values():
-            vocab.update(stemmer(raw) for _, raw in target)
-        for text in corpus:
-            vocab.update(self._base_terms(text))
-        self.vocab = frozenset(vocab)
+                self._phrases.first(tuple(f for f, _ in words), target, at)
+            elif words:
+                folded, raw = words[0]
+                self._word_syn.first(folded, target, at)
+                self._stem_syn.first(stemmer(raw), target, at)
+                self._syn_spellings.union(folded).add(raw)
+                self._syn_stem_spellings.union(stemmer(raw)).add(stem(raw))
+                self._spell(raw)
+                if len(folded) >= TYPO_MIN:
+                    self._surface.first(folded, tuple(stemmer(r) for _, r in target), at)
+        for i, words in enumerate(self._stop):  # a filler phrase ("i kväll") goes as a
+            if len(words) > 1:                   # whole, to nothing
+                self._phrases.first(tuple(f for f, _ in words), (), (1, i))
+        for phrase in self._phrases.own:  # first word of a phrase -> its longest phrase
+            self._starts.own[phrase[0]] = max(self._starts.get(phrase[0], 0), len(phrase))
+        for target in self._word_syn.own.values():
+            self.vocab.update(stemmer(raw) for _, raw in target)
+        for at, text in corpus:
+            self.vocab.update(self._base_terms(text, at))
         # Every folded word the base writes or lists, and its filler words: what counts as
         # ours when telling a foreign language from Swedish or English.
-        self.known_words = frozenset(self._seen) | self.stopwords | frozenset(self._word_syn)
+        known = OverSet(self.under.known_words if self.under is not None else None)
+        known.update(self._seen.own | self.stopwords | set(self._word_syn.own))
+        self.known_words = known if self.under is not None else frozenset(known.own)
         # Sorted forwards and backwards, to find the compounds a word starts or ends.
-        self._sorted = sorted(self.vocab)
-        self._sorted_reversed = sorted(term[::-1] for term in self.vocab)
+        own = self.vocab.own
+        self._sorted = [*(self.under._sorted if self.under else ()), sorted(own)]
+        self._sorted_reversed: list[list[str]] | None = None  # when first needed
         self._by_length: dict[int, list[str]] = {}
-        for word in self._surface:
+        for word in self._surface.own:
             self._by_length.setdefault(len(word), []).append(word)
         self._windows: dict[int, list[str]] = {}
         self._ambiguous: set[Word] = set()  # words whose terms are alternatives
         self._resolve = lru_cache(maxsize=CACHE_SIZE)(self._resolve_uncached)
 
-    def _base_terms(self, text: str) -> list[str]:
+    def _base_terms(self, text: str, at: Position) -> list[str]:
         """Terms without vocabulary look-ups: what the knowledge base itself contributes."""
         out: list[str] = []
-        for folded, raw in self._words(text):
+        for i, (folded, raw, terms) in enumerate(self._read(text)):
             self._spell(raw)
-            terms = self._synonym_terms(folded, raw) or (self._term(folded, raw),)
             if len(folded) >= TYPO_MIN:
-                self._surface.setdefault(folded, terms)
+                self._surface.first(folded, terms, (*at, i))
             out.extend(terms)
+        self._corpus_terms[text] = out
         return out
+
+    def _read(self, text: str) -> list[tuple[str, str, tuple[str, ...]]]:
+        """The words of `text` with the terms each stands for. A text many bases have
+        (a shared topic's that names the municipality elsewhere) is read once, by the
+        shared analyser, for every base whose own synonyms it does not use."""
+        under = self.under
+        if under is not None and text in under.repeated:
+            memo = under._memo.get(text)
+            if memo is None:
+                words = tokens(text)
+                read = under._analysed(text)
+                keys = frozenset(key for folded, raw in [*words, *((f, r) for f, r, _ in read)]
+                                 for key in (folded, self.stem(raw)))
+                memo = under._memo[text] = (keys, read)
+            if memo[0].isdisjoint(self._own_keys):
+                return memo[1]
+        return self._analysed(text)
+
+    def _analysed(self, text: str) -> list[tuple[str, str, tuple[str, ...]]]:
+        return [(folded, raw, self._synonym_terms(folded, raw) or (self._term(folded, raw),))
+                for folded, raw in self._words(text)]
+
+    def corpus_terms(self, text: str) -> list[str]:
+        """terms(text) for a text of the corpus, without looking its words up again."""
+        found = self._corpus_terms.get(text)
+        return list(found) if found is not None else self.terms(text)
+
+    def indexed(self) -> None:
+        """The matcher has what it needs of the corpus: forget it."""
+        self._corpus_terms.clear()
 
     def _term(self, folded: str, raw: str) -> str:
         term = self.stem(raw)
@@ -122,7 +240,9 @@ class Analyser:
         return folded if term in self.stopwords else term
 
     def _spell(self, raw: str) -> None:
-        self._spellings.setdefault(self.stem(raw), set()).add(stem(raw))
+        key, spelt = self.stem(raw), stem(raw)
+        if spelt not in self._spellings.get(key, ()):
+            self._spellings.union(key).add(spelt)
         self._seen.add(fold_letters(raw))
 
     def _spelt_apart(self, raw: str, term: str) -> bool:
@@ -239,90 +359,3 @@ class Analyser:
             self.rarity.clear()
             self._ambiguous.clear()
             self._resolve.cache_clear()
-
-    def _leftover(self, term: str, real: bool) -> str | None:
-        """The base's stem that `term` is an inflection of, when the light stemmer left an
-        ending: "numr" (numret) is "num" (nummer), "regl" (regeln) is "reg" (regel). A real
-        word only loses the r, l or n that such nouns keep ("dikt" is no "dike")."""
-        cuts = (1,) if real else (1, 2)
-        for cut in cuts:
-            stem_ = term[:-cut]
-            if len(stem_) < 3 or stem_ not in self.vocab:
-                continue
-            if not real or (term[-1] in "rln" and term[-2] not in "aeiouy"):
-                return stem_
-        return None
-
-    def _split_compound(self, term: str) -> tuple[str, ...]:
-        # Swedish compounds put the head last: "samverkansavtal" is an "avtal".
-        for i in range(3, len(term) - 3):
-            head, tail = term[:i], term[i:]
-            tail_term = tail if tail in self.vocab else self._stem_syn_term(tail)
-            if not tail_term:
-                continue
-            for left in (head, head.removesuffix("s")):
-                left_term = left if left in self.vocab else self._stem_syn_term(left)
-                if left_term:
-                    return (left_term, tail_term)
-            # An unknown first part: the head alone only when it is most of the word
-            # ("skatteåterbäring" is no "ring").
-            if len(tail) >= 5 and 2 * len(tail) >= len(term):
-                return (tail_term,)
-        return ()
-
-    def _compounds_with(self, term: str, raw: str = "", most: int = 3) -> tuple[str, ...]:
-        """Known compounds that `term` begins or ends, shortest first ("trafik" ->
-        "trafikontrol", "trafikovervakning"), for a word the base only uses inside
-        compounds. Several come back, so that an ambiguous word stays ambiguous. Ending a
-        compound takes a longer word: "tank" is not the end of "misstänkt"; nor is a word
-        the end of one that a prefix derives from it ("tänkt" is no kind of "misstänkt").
-        A word written with å, ä or ö must be spelt so in the compound too."""
-        if len(term) < 4:
-            return ()
-        found: set[str] = set()
-        for terms, key, flip in ((self._sorted, term, False),
-                                 (self._sorted_reversed, term[::-1], True)):
-            if flip and len(term) < 5:
-                continue
-            i = bisect.bisect_left(terms, key)
-            while i < len(terms) and terms[i].startswith(key) and len(found) < 4 * most:
-                if len(terms[i]) - len(key) >= 3:
-                    compound = terms[i][::-1] if flip else terms[i]
-                    if self._compound_fits(compound, term, raw, flip):
-                        found.add(compound)
-                i += 1
-        return tuple(sorted(found, key=lambda t: (len(t), t))[:most])
-
-    def _compound_fits(self, compound: str, term: str, raw: str, ends: bool) -> bool:
-        """Whether `compound` (a base term that `term` begins, or `ends`) may stand for the
-        resident's word `raw`."""
-        if ends and compound[:-len(term)] in DERIVING:
-            return False
-        if not raw or raw == fold_letters(raw):
-            return True  # typed without å, ä and ö: the folded form is all there is
-        spelt = stem(raw)
-        spellings = self._spellings.get(compound)
-        return spellings is None or any(
-            s.endswith(spelt) if ends else s.startswith(spelt) for s in spellings)
-
-    def _stem_syn_term(self, part: str) -> str | None:
-        target = self._stem_syn.get(part) or self._word_syn.get(part)
-        return self.stem(target[0][1]) if target and len(target) == 1 else None
-
-    def _nearest(self, word: str) -> tuple[str, float] | None:
-        """The base's word closest to `word` (a misspelling) and how alike they are, if at
-        least TYPO. Short words are left alone: "tanka" is no typo of "taket"."""
-        if len(word) < TYPO_MIN:
-            return None
-        choices = self._window(len(word))
-        best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO)
-        return (best[0], best[1]) if best else None
-
-    def _window(self, length: int) -> list[str]:
-        """The base's words two letters shorter to two letters longer than `length`."""
-        window = self._windows.get(length)
-        if window is None:
-            window = [w for n in range(length - 2, length + 3)
-                      for w in self._by_length.get(n, ())]
-            self._windows[length] = window
-        return window

@@ -5,8 +5,9 @@ the glossary, the language, national contacts, themes and activity types), one f
 municipality (`asele/`, `dorotea/`, …: its periods and promises, agreement, contacts,
 places, feedback areas, and topics of its own), and optionally `area.yaml` (`name`, the
 police area; `default`, the municipality a conversation is about when nothing says
-otherwise). Each municipality's base is `common/` with its own folder, validated as one:
-every municipality answers completely on its own.
+otherwise; without one, a conversation nothing places is asked: `Area.asks`). Each
+municipality's base is `common/` with its own folder, validated as one: every
+municipality answers completely on its own.
 
 A folder of YAML files without `common/` is one municipality, as before: an area of one.
 """
@@ -17,8 +18,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.common import CommonIndex, one_copy
 from bot.knowledge.loader import (
     COMMON,
     KnowledgeError,
@@ -30,7 +33,7 @@ from bot.knowledge.loader import (
     read_knowledge,
     yaml_files,
 )
-from bot.knowledge.schema import KnowledgeFile
+from bot.knowledge.schema import KnowledgeFile, Topic
 from bot.knowledge.yaml_lines import LoadedYaml
 from bot.text.normalize import fold
 
@@ -40,20 +43,25 @@ __all__ = ["Area", "Bases", "load_area"]
 
 
 class Bases(Mapping[str, KnowledgeBase]):
-    """Each municipality's base, indexed for answering when first asked for: every one is
-    validated when the area loads, but a deployment starts with its default's alone (each
-    takes about 0.4 s to index), and a question about another pays for it once."""
+    """Each municipality's base, indexed for answering when first asked for (load_area asks
+    for every one at start): what the municipalities share is analysed once
+    (bot.knowledge.common), so that each base indexes only its own."""
 
     def __init__(self, files: dict[str, KnowledgeFile], built: dict[str, KnowledgeBase]
                  ) -> None:
         self.files = files
         self._built = dict(built)
+        self.common = CommonIndex(files.values())
 
     def __getitem__(self, ident: str) -> KnowledgeBase:
         base = self._built.get(ident)
         if base is None:
-            base = self._built[ident] = KnowledgeBase(self.files[ident], ident)
+            base = self._built[ident] = KnowledgeBase(self.files[ident], ident, self.common)
         return base
+
+    def indexed(self) -> int:
+        """How many bases have been indexed so far."""
+        return len(self._built)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.files)
@@ -69,6 +77,10 @@ class Area:
     bases: Mapping[str, KnowledgeBase]
     default: str
     name: str | None = None  # the police area ("Södra Lappland"), when the folder says
+    # area.yaml names no default and there are several: a conversation nothing places is
+    # asked which municipality it means (bot.features.whereabouts), `default` being only
+    # the first folder's, not one to answer about unasked.
+    asks: bool = False
 
     @property
     def default_base(self) -> KnowledgeBase:
@@ -142,19 +154,26 @@ def load_area(folder: Path) -> Area:
         problems.append(f"{folder}: no municipality folder beside {COMMON}/")
     files: dict[str, KnowledgeFile] = {}
     parsed: dict[Path, LoadedYaml] = {}  # the shared files, read once
+    topics: dict[int, tuple[Any, Topic | None]] = {}  # ... and their topics validated once
     for ident in found:
         try:
-            files[ident] = read_knowledge(folder / ident, shared, parsed)
+            files[ident] = read_knowledge(folder / ident, shared, parsed, topics)
         except KnowledgeError as exc:
             problems += exc.problems
     try:
         settings = area_settings(folder)
         default = default_member(folder, settings)
         name = settings.get("name")
+        asks = settings.get("default") is None and len(found) > 1
     except KnowledgeError as exc:
         problems += exc.problems
     if problems:  # a shared file's problem once, not once per municipality
         raise KnowledgeError(list(dict.fromkeys(problems)))
+    files = one_copy(files)
     ordered = {default: files[default], **{k: v for k, v in files.items() if k != default}}
-    bases = Bases(ordered, {default: KnowledgeBase(files[default], default)})
-    return Area(bases, default, str(name) if name else None)
+    bases = Bases(ordered, {})
+    for ident in bases:  # every base indexed at start (a few milliseconds each, once
+        bases[ident]     # the shared part is), not at a resident's first question
+    area = Area(bases, default, str(name) if name else None, asks)
+    area._names  # noqa: B018 -- at start, not at a resident's first message
+    return area

@@ -5,15 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.knowledge.analyser import Analyser
+from bot.knowledge.common import VILLAGE_WORD, CommonIndex, villages
 from bot.knowledge.matcher import Matcher, MatchResult
 from bot.knowledge.render import YEAR, Renderer
 from bot.knowledge.schema import KnowledgeFile, Lang, Period, Promise, Topic
 
-VILLAGE_WORD = "by"  # villages in `places` count as this word in questions
+# A year in a question picks the period (focus_period), rarely the topic: it weighs like a
+# place name, so "vad har ni lovat 2025" is about what was promised.
+YEARS = frozenset(str(year) for year in range(1950, 2100))
 
 
 class KnowledgeBase:
-    def __init__(self, data: KnowledgeFile, ident: str | None = None) -> None:
+    """`common`: what the bases of its area share, analysed once (bot.knowledge.common);
+    the base indexes only its own then, and answers the same."""
+
+    def __init__(self, data: KnowledgeFile, ident: str | None = None,
+                 common: CommonIndex | None = None) -> None:
         self.data = data
         # The municipality's id in an area (its folder's name); "" for a single one's base.
         self.id = ident or ""
@@ -32,20 +39,22 @@ class KnowledgeBase:
         self.place_kinds = {place.name: place.kind for place in data.places}
         self.contact_index = {c.id: c for c in data.contacts}
         self.activity_ids = frozenset(a.id for a in data.activities)
-        synonyms: dict[str, list[str]] = {k: list(v) for k, v in data.synonyms.items()}
-        villages = [name for place in data.places if place.kind == "village"
-                    for name in (place.name, *place.aliases)]
-        if villages:
-            synonyms.setdefault(VILLAGE_WORD, []).extend(villages)
-        corpus = [text for t in data.topics for text in (*t.examples, *t.keywords)]
-        self.analyser = Analyser(synonyms, data.stopwords, corpus)
+        built = common.build(data) if common is not None else None
+        under = None
+        if built is not None:
+            self.analyser, under = built
+        else:
+            synonyms: dict[str, list[str]] = {k: list(v) for k, v in data.synonyms.items()}
+            names = villages(data)
+            if names:
+                synonyms.setdefault(VILLAGE_WORD, []).extend(names)
+            corpus = [text for t in data.topics for text in (*t.examples, *t.keywords)]
+            self.analyser = Analyser(synonyms, data.stopwords, corpus)
         places = frozenset(term for place in data.places if place.kind != "village"
                            for name in (place.name, *place.aliases)
                            for term in self.analyser.terms(name))
-        # A year in a question picks the period (focus_period), rarely the topic: it
-        # weighs like a place name, so "vad har ni lovat 2025" is about what was promised.
-        years = frozenset(str(year) for year in range(1950, 2100))
-        self.matcher = Matcher(data.topics, self.analyser, context_terms=places | years)
+        self.matcher = Matcher(data.topics, self.analyser, context_terms=places | YEARS,
+                               under=under)
         self.renderer = Renderer(self)
 
     def match(self, text: str) -> MatchResult:

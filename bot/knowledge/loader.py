@@ -7,6 +7,7 @@ replace a valid base that is already in service.
 
 from __future__ import annotations
 
+import contextlib
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 
 from bot.core.texts import catalogue_findings, override_problems_for
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.schema import KnowledgeFile
+from bot.knowledge.schema import KnowledgeFile, Topic
 from bot.knowledge.shared import expand_municipality, without_replaced_topics
 from bot.knowledge.yaml_lines import LoadedYaml, PathKey, YamlError, dotted, load_yaml
 
@@ -266,9 +267,12 @@ def load_knowledge(folder: Path, shared: list[Path] | None = None) -> KnowledgeB
 
 
 def read_knowledge(folder: Path, shared: list[Path] | None = None,
-                   parsed: dict[Path, LoadedYaml] | None = None) -> KnowledgeFile:
+                   parsed: dict[Path, LoadedYaml] | None = None,
+                   topics: dict[int, tuple[Any, Topic | None]] | None = None
+                   ) -> KnowledgeFile:
     """The validated content of `folder` (after the `shared` files), not yet indexed for
-    answering; `parsed` keeps files already read (an area's shared ones, read once)."""
+    answering; `parsed` keeps files already read (an area's shared ones, read once), and
+    `topics` their topics validated once (every municipality then holds the same Topic)."""
     if not folder.is_dir():
         raise KnowledgeError([f"{folder}: not a folder"])
     own = yaml_files(folder)
@@ -295,6 +299,8 @@ def read_knowledge(folder: Path, shared: list[Path] | None = None,
         merged["topics"] = expand_municipality(merged["topics"], merged.get("municipality"))
     if problems:
         raise KnowledgeError(problems)
+    if topics is not None and parsed and isinstance(merged.get("topics"), list):
+        merged["topics"] = _shared_topics(merged["topics"], parsed, topics)
     try:
         kf = KnowledgeFile.model_validate(merged)
     except ValidationError as exc:
@@ -310,3 +316,26 @@ def read_knowledge(folder: Path, shared: list[Path] | None = None,
     if problems:
         raise KnowledgeError(problems)
     return kf
+
+
+def _shared_topics(merged: list[Any], parsed: dict[Path, LoadedYaml],
+                   validated: dict[int, tuple[Any, Topic | None]]) -> list[Any]:
+    """`merged` with each topic of a shared file (as read, without {kommun}) validated
+    once: the Topic instead of its mapping. One that does not validate stays a mapping,
+    for the whole file's validation to report where."""
+    if not validated:  # the first municipality: note which mappings are the shared ones
+        for loaded in parsed.values():
+            found = loaded.data.get("topics") if isinstance(loaded.data, dict) else None
+            for item in found if isinstance(found, list) else ():
+                if isinstance(item, dict):
+                    validated[id(item)] = (item, None)
+    out = []
+    for item in merged:
+        known = validated.get(id(item))
+        if known is not None and known[0] is item:
+            if known[1] is None:
+                with contextlib.suppress(ValidationError):  # reported by the whole file's
+                    known = validated[id(item)] = (item, Topic.model_validate(item))
+            item = known[1] if known[1] is not None else item
+        out.append(item)
+    return out

@@ -17,7 +17,9 @@ best score, how far it stands ahead of the next, and how much of the message was
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -39,6 +41,11 @@ COVERAGE_SHARE = 0.65
 RESCORE = 8  # candidates that get the (slower) resemblance score
 CONTEXT_FACTOR = 0.25  # place names say where, rarely what: they weigh less
 STREET = ("gatan", "vagen", "torget", "grand", "stigen", "leden")  # folded street endings
+
+
+# The (topic, weight) pairs of the postings, one object for each: every base of an area
+# lists the same few.
+_POSTS: dict[tuple[int, float], tuple[int, float]] = {}
 
 
 class Band(Enum):
@@ -87,41 +94,82 @@ class Thresholds:
 
 
 class Matcher:
-    def __init__(self, topics: list[Topic], analyser: Analyser,
+    """`topics`: the base's, in order; None for one left to `under`, the matcher of what
+    the bases of an area share (its topics stand at the same places in every base)."""
+
+    def __init__(self, topics: Sequence[Topic | None], analyser: Analyser,
                  thresholds: Thresholds | None = None,
-                 context_terms: frozenset[str] = frozenset()) -> None:
+                 context_terms: frozenset[str] = frozenset(),
+                 under: Matcher | None = None) -> None:
         self.analyser = analyser
         self.context_terms = context_terms
         self.thresholds = thresholds or Thresholds()
+        self.under = under
+        # term -> (topic, weight), in the order of the topics (the shared topics' are
+        # under's); `_examples`: each topic's examples' terms.
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self._examples: list[list[str]] = []
-        self._ids: list[str] = []
+        self._examples: dict[int, list[str]] = {}
+        self._ids = [t.id if t is not None else "" for t in topics]
         for index, topic in enumerate(topics):
-            self._ids.append(topic.id)
+            if topic is None or (under is not None and index in under._examples):
+                continue
             weights: dict[str, float] = {}
             seen: Counter[str] = Counter()
             examples = []
             for example in topic.examples:
-                terms = analyser.terms(example)
-                examples.append(" ".join(sorted(terms)))
+                terms = analyser.corpus_terms(example)
+                examples.append(sys.intern(" ".join(sorted(terms))))
                 seen.update(set(terms))
             for term, count in seen.items():
                 weights[term] = min(KEYWORD_WEIGHT, EXAMPLE_WEIGHT + 0.1 * (count - 1))
             for keyword in topic.keywords:
-                for term in analyser.terms(keyword):
+                for term in analyser.corpus_terms(keyword):
                     weights[term] = KEYWORD_WEIGHT
             for term, weight in weights.items():
-                self._postings[term].append((index, weight))
-            self._examples.append(examples)
-        total = len(topics)
-        self._idf = {term: math.log((total + 1) / (len(posts) + 0.5)) + 0.3
-                     for term, posts in self._postings.items()}
-        self._content_idf = max(UNKNOWN_IDF, CONTENT_SHARE * (math.log((total + 1) / 1.5) + 0.3))
-        for term in context_terms:
-            self._idf[term] = self._idf.get(term, UNKNOWN_IDF) * CONTEXT_FACTOR
+                self._postings[term].append(_POSTS.setdefault((index, weight), (index, weight)))
+            self._examples[index] = examples
+        analyser.indexed()
+        self._postings = {t: tuple(p) for t, p in self._postings.items()}  # type: ignore[misc]
+        self._total = len(topics)
+        self._content_idf = max(UNKNOWN_IDF,
+                                CONTENT_SHARE * (math.log((self._total + 1) / 1.5) + 0.3))
+
+    def _posts(self, term: str) -> Sequence[tuple[int, float]] | None:
+        """The topics that use `term` with its weight in each, in the order of the topics;
+        None when none does."""
+        posts = self._postings.get(term)
+        if self.under is None:
+            return posts
+        shared = self.under._postings.get(term)
+        if posts is None or shared is None:
+            return posts if shared is None else shared
+        return sorted([*shared, *posts])
+
+    def _count(self, term: str) -> int:
+        """How many topics use `term`."""
+        own = self._postings.get(term)
+        shared = self.under._postings.get(term) if self.under is not None else None
+        return len(own or ()) + len(shared or ())
+
+    def _example_terms(self, index: int) -> list[str]:
+        examples = self._examples.get(index)
+        if examples is None and self.under is not None:
+            return self.under._examples[index]
+        return examples or []
+
+    def _known(self, term: str) -> float | None:
+        """The weight of a term the base uses (a place name's less), None for others."""
+        count = self._count(term)
+        if count:
+            weight = math.log((self._total + 1) / (count + 0.5)) + 0.3
+        elif term in self.context_terms:
+            weight = UNKNOWN_IDF
+        else:
+            return None
+        return weight * CONTEXT_FACTOR if term in self.context_terms else weight
 
     def idf(self, term: str) -> float:
-        known = self._idf.get(term)
+        known = self._known(term)
         if known is not None:
             return known
         if term.endswith(STREET) and len(term) > 6:  # "storgatan": says where, not what
@@ -134,27 +182,30 @@ class Matcher:
 
     def match(self, text: str, limit: int = 3) -> MatchResult:
         weighted = [(t, share) for t, share in self.analyser.weighted_terms(text)
-                    if not (t.isdigit() and t not in self._postings)]
+                    if not (t.isdigit() and not self._count(t))]
         if not weighted:
             return MatchResult(Band.LOW, (), False, 0.0)
         terms = [t for t, _ in weighted]
         counts: Counter[str] = Counter()
         for term, share in weighted:
             counts[term] += share
-        mass = sum(self.idf(t) * n for t, n in counts.items())
+        idf = {t: self.idf(t) for t in counts}
+        mass = sum(idf[t] * n for t, n in counts.items())
         coverage: dict[int, float] = defaultdict(float)
         for term, n in counts.items():
-            weight = self.idf(term) * n / mass
-            for index, w in self._postings.get(term, ()):
+            weight = idf[term] * n / mass
+            for index, w in self._posts(term) or ():
                 coverage[index] += weight * w
         if not coverage:
             return MatchResult(Band.LOW, (), False, 0.0)
-        understood = sum(self.idf(t) * n for t, n in counts.items() if t in self._idf) / mass
+        understood = sum(idf[t] * n for t, n in counts.items()
+                         if self._known(t) is not None) / mass
         shortlist = sorted(coverage, key=coverage.__getitem__, reverse=True)[:RESCORE]
         query = " ".join(sorted(terms))
         scored = []
         for index in shortlist:
-            resemblance = max(fuzz.token_sort_ratio(query, ex) for ex in self._examples[index])
+            resemblance = max(fuzz.token_sort_ratio(query, ex)
+                             for ex in self._example_terms(index))
             score = (COVERAGE_SHARE * coverage[index]
                      + (1 - COVERAGE_SHARE) * resemblance / 100)
             scored.append(Candidate(self._ids[index], round(score, 4)))

@@ -66,14 +66,19 @@ def expand_municipality(topics: Any, municipality: Any) -> Any:
         return topics
     out = []
     for topic in topics:
-        if isinstance(topic, dict):
-            topic = dict(topic)
+        if isinstance(topic, dict) and _names_kommun(topic):  # others stay the same object:
+            topic = dict(topic)                                # validated once, shared
             for key in ("examples", "keywords"):
                 if isinstance(topic.get(key), list):
                     topic[key] = [w.replace(KOMMUN, short) if isinstance(w, str) else w
                                   for w in topic[key]]
         out.append(topic)
     return out
+
+
+def _names_kommun(topic: dict[str, Any]) -> bool:
+    return any(isinstance(w, str) and KOMMUN in w for key in ("examples", "keywords")
+               if isinstance(topic.get(key), list) for w in topic[key])
 
 
 def _topics(loaded: LoadedYaml) -> list[Any]:

@@ -46,6 +46,8 @@ def open_database(url: str) -> Database:
     )
 
 
-def open_store(url: str) -> Store:
-    """An unopened store for `url`; open it with `async with` or `await store.open()`."""
-    return Store(open_database(url))
+def open_store(url: str, *, home: str = "") -> Store:
+    """An unopened store for `url`; open it with `async with` or `await store.open()`.
+
+    `home`: the municipality a record added without one gets (see `Store.home`)."""
+    return Store(open_database(url), home=home)

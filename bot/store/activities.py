@@ -1,13 +1,15 @@
 """Activities logged by staff (`records.Activity`): not anonymous, the authorities' own
-record; checked on the way in by `staff.py`. Counts are kept as a JSON object."""
+record; checked on the way in by `staff.py`. Counts are kept as a JSON object. Each row
+belongs to one municipality (the caller's, or the store's home), which updates keep."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from bot.store import database
-from bot.store.database import Database, Query, Row, as_date, as_time
+from bot.store.checks import no_home
+from bot.store.database import Database, Executor, Query, Row, as_date, as_time
 from bot.store.records import Activity
 from bot.store.staff import (
     at_place,
@@ -25,17 +27,20 @@ INSERT = database.insert_sql("activities", COLUMNS)
 
 
 class ActivityRepository:
-    def __init__(self, db: Database, now: Callable[[], dt.datetime]) -> None:
+    def __init__(self, db: Database, now: Callable[[], dt.datetime],
+                 home: Callable[[], str] = no_home) -> None:
         self._db = db
         self._now = now
+        self._home = home
 
     async def add_activity(self, activity: Activity) -> int:
-        """Store `activity` (its id is ignored; created_at is now when None) and return the
-        new id; durable on return. ValueError when a field is wrong (`checked_activity`)."""
-        a = checked_activity(activity, self._now())
-        new_id = await self._db.fetchval(
-            INSERT, a.kind, a.promise, a.place, a.day, counts_json(a.counts), a.note,
-            a.author, a.created_at)
+        """Store `activity` (its id is ignored; created_at is now when None, municipality
+        "" is the home) and return the new id; durable on return. ValueError when a field
+        is wrong (`checked_activity`)."""
+        a = checked_activity(activity, self._now(), self._home())
+        values = (counts_json(a.counts) if column == "counts" else getattr(a, column)
+                  for column in database.inserted(COLUMNS))
+        new_id = await self._db.fetchval(INSERT, *values)
         return int(new_id)
 
     async def get_activity(self, activity_id: int) -> Activity | None:
@@ -44,12 +49,15 @@ class ActivityRepository:
 
     async def list_activities(
         self, start: dt.date | None = None, end: dt.date | None = None,
-        place: str | None = None, kind: str | None = None,
+        place: str | None = None, kind: str | None = None, *,
+        municipalities: Collection[str] | None = None,
     ) -> list[Activity]:
         """Activities with start <= day <= end, at `place` (compared as `place_key`
-        does: case and Unicode form do not matter) and of `kind`, by day then id."""
+        does: case and Unicode form do not matter), of `kind` and of `municipalities`
+        (None: all; empty: none), by day then id."""
         query = Query()
         query.days("day", start, end)
+        query.within(municipalities)
         if checked_filter(kind, "kind") is not None:
             query.where(f"kind = {query.arg(kind)}")
         if checked_filter(place, "place") is not None:
@@ -58,8 +66,8 @@ class ActivityRepository:
         return at_place([_activity(row) for row in rows], place)
 
     async def update_activity(self, activity: Activity) -> None:
-        """Replace every field of the activity with id `activity.id` but its author and
-        created_at; KeyError when there is none."""
+        """Replace every field of the activity with id `activity.id` but its author,
+        created_at and municipality; KeyError when there is none."""
         a = checked_activity_fields(activity)
         rid = record_id(a.id, "activity id")
         if rid is None or not await self._db.execute(
@@ -84,6 +92,12 @@ class ActivityRepository:
         row = await self._db.fetchrow(
             f"{SELECT} WHERE author = $1 ORDER BY created_at DESC, id DESC LIMIT 1", author)
         return None if row is None else _activity(row)
+
+
+async def adopt(tx: Executor, municipality: str) -> int:
+    """Give the activities that have no municipality `municipality`; how many rows."""
+    return await tx.execute(
+        "UPDATE activities SET municipality = $1 WHERE municipality = ''", municipality)
 
 
 def _activity(row: Row) -> Activity:

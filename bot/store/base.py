@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from types import TracebackType
 from typing import Self
 
 from bot.store import migrations
 from bot.store.activities import ActivityRepository
-from bot.store.checks import utc
+from bot.store.activities import adopt as adopt_activities
+from bot.store.checks import checked_adoptive, utc
 from bot.store.database import Database, StoreError
 from bot.store.feedback import FeedbackRepository
+from bot.store.feedback import adopt as adopt_feedback
 from bot.store.records import (
     MAX_FEEDBACK_TEXT,
     MAX_UNANSWERED_TEXT,
@@ -30,8 +32,10 @@ from bot.store.records import (
     Unanswered,
 )
 from bot.store.session_requests import RequestRepository
+from bot.store.session_requests import adopt as adopt_requests
 from bot.store.state import StateRepository
 from bot.store.unanswered import UnansweredRepository
+from bot.store.unanswered import adopt as adopt_unanswered
 
 __all__ = ["MAX_FEEDBACK_TEXT", "MAX_UNANSWERED_TEXT", "Feedback", "Store", "StoreError",
            "Unanswered"]
@@ -42,17 +46,20 @@ log = logging.getLogger(__name__)
 class Store:
     """Everything the bot keeps; use as `async with store:`."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, home: str = "") -> None:
         self.db = db
         self.url = db.url
+        # The municipality a record added with municipality "" gets (a knowledge id such
+        # as "asele"); settable later, as `clock` is. "" stores "" (before `adopt`).
+        self.home = home
         # What stamps created_at/updated_at when a caller leaves them None: the wall clock
         # unless the app (or a test) sets its own, e.g. `store.clock = clock.now`.
         self.clock: Callable[[], dt.datetime] | None = None
         self.state = StateRepository(db)
-        self.feedback = FeedbackRepository(db)
-        self.unanswered = UnansweredRepository(db)
-        self.activities = ActivityRepository(db, self.now)
-        self.requests = RequestRepository(db, self.now)
+        self.feedback = FeedbackRepository(db, self._home)
+        self.unanswered = UnansweredRepository(db, self._home)
+        self.activities = ActivityRepository(db, self.now, self._home)
+        self.requests = RequestRepository(db, self.now, self._home)
 
     @property
     def backend(self) -> str:
@@ -62,6 +69,9 @@ class Store:
     def now(self) -> dt.datetime:
         """The store's current time, in UTC."""
         return utc(self.clock() if self.clock is not None else dt.datetime.now(dt.UTC))
+
+    def _home(self) -> str:
+        return self.home
 
     # -- life cycle ------------------------------------------------------------------
 
@@ -91,6 +101,19 @@ class Store:
     async def schema_version(self) -> int:
         """The highest migration applied to this database."""
         return await migrations.version(self.db)
+
+    async def adopt(self, municipality: str) -> int:
+        """Give every row that has no municipality (made before migration 5) `municipality`,
+        in one transaction: a question already counted there takes in the orphan's count
+        and days. How many rows had none; 0 the second time."""
+        municipality = checked_adoptive(municipality)
+        async with self.db.transaction("adopt") as tx:
+            changed = 0
+            for adopt in (adopt_feedback, adopt_activities, adopt_requests,
+                          adopt_unanswered):
+                changed += await adopt(tx, municipality)
+        log.info("store: %d rows adopted by a municipality", changed)
+        return changed
 
     async def __aenter__(self) -> Self:
         await self.open()
@@ -127,19 +150,25 @@ class Store:
     async def add_feedback(self, feedback: Feedback) -> int:
         return await self.feedback.add_feedback(feedback)
 
-    async def list_feedback(self, start: dt.date | None = None,
-                            end: dt.date | None = None) -> list[Feedback]:
-        return await self.feedback.list_feedback(start, end)
+    async def list_feedback(
+        self, start: dt.date | None = None, end: dt.date | None = None, *,
+        municipalities: Collection[str] | None = None,
+    ) -> list[Feedback]:
+        return await self.feedback.list_feedback(start, end, municipalities=municipalities)
 
     async def purge_feedback(self, before: dt.date) -> int:
         return await self.feedback.purge_feedback(before)
 
-    async def record_unanswered(self, text: str, day: dt.date) -> None:
-        await self.unanswered.record_unanswered(text, day)
+    async def record_unanswered(self, text: str, day: dt.date,
+                                municipality: str = "") -> None:
+        await self.unanswered.record_unanswered(text, day, municipality)
 
-    async def top_unanswered(self, start: dt.date | None = None, end: dt.date | None = None,
-                             limit: int = 20) -> list[Unanswered]:
-        return await self.unanswered.top_unanswered(start, end, limit)
+    async def top_unanswered(
+        self, start: dt.date | None = None, end: dt.date | None = None, limit: int = 20,
+        *, municipalities: Collection[str] | None = None,
+    ) -> list[Unanswered]:
+        return await self.unanswered.top_unanswered(start, end, limit,
+                                                    municipalities=municipalities)
 
     async def purge_unanswered(self, before: dt.date) -> int:
         return await self.unanswered.purge_unanswered(before)
@@ -152,9 +181,11 @@ class Store:
 
     async def list_activities(
         self, start: dt.date | None = None, end: dt.date | None = None,
-        place: str | None = None, kind: str | None = None,
+        place: str | None = None, kind: str | None = None, *,
+        municipalities: Collection[str] | None = None,
     ) -> list[Activity]:
-        return await self.activities.list_activities(start, end, place, kind)
+        return await self.activities.list_activities(start, end, place, kind,
+                                                     municipalities=municipalities)
 
     async def update_activity(self, activity: Activity) -> None:
         await self.activities.update_activity(activity)
@@ -173,9 +204,11 @@ class Store:
 
     async def list_requests(
         self, status: RequestStatus | None = None,
-        start: dt.date | None = None, end: dt.date | None = None,
+        start: dt.date | None = None, end: dt.date | None = None, *,
+        municipalities: Collection[str] | None = None,
     ) -> list[SessionRequest]:
-        return await self.requests.list_requests(status, start, end)
+        return await self.requests.list_requests(status, start, end,
+                                                 municipalities=municipalities)
 
     async def requests_of(
         self, transport: str, requester: str, since: dt.date | None = None, limit: int = 10,

@@ -38,7 +38,32 @@ def plain_date(value: object, what: str) -> dt.date:
     return value
 
 
-def checked_feedback(feedback: Feedback) -> Feedback:
+def no_home() -> str:
+    """The home of a repository made without a store: none, so "" is stored as given."""
+    return ""
+
+
+def checked_municipality(value: object, home: object, what: str) -> str:
+    """The municipality a new row gets: `value`, or `home` (the store's) when it is ""."""
+    # PostgreSQL cannot store NUL: refused the same way on every database.
+    if not isinstance(value, str) or "\x00" in value:
+        raise ValueError(f"{what} must be a string without NUL characters")
+    if value:
+        return value
+    if not isinstance(home, str) or "\x00" in home:
+        raise ValueError("the store's home municipality must be a string without NUL"
+                         " characters")
+    return home
+
+
+def checked_adoptive(municipality: object) -> str:
+    """The municipality `Store.adopt` gives the rows that have none."""
+    if not isinstance(municipality, str) or not municipality or "\x00" in municipality:
+        raise ValueError("municipality must be a non-empty string without NUL characters")
+    return municipality
+
+
+def checked_feedback(feedback: Feedback, home: object = "") -> Feedback:
     """`feedback` as the store keeps it, or ValueError naming the field that is wrong.
 
     A week is always stored as its Monday, even when the caller passed another day of it:
@@ -62,7 +87,8 @@ def checked_feedback(feedback: Feedback) -> Feedback:
     day = plain_date(feedback.day, "feedback day")
     if feedback.granularity == "week":
         day -= dt.timedelta(days=day.weekday())
-    return dataclasses.replace(feedback, day=day, id=None)
+    municipality = checked_municipality(feedback.municipality, home, "feedback municipality")
+    return dataclasses.replace(feedback, day=day, municipality=municipality, id=None)
 
 
 def checked_question(text: object) -> str:

@@ -18,7 +18,8 @@ import asyncio
 import dataclasses
 import datetime as dt
 import re
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Awaitable, Callable, Collection
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any, ClassVar, Protocol
 
 from bot.store.checks import plain_date
@@ -102,6 +103,22 @@ class Database(Executor):
         default a plain one, which SQLite's BEGIN IMMEDIATE already makes exclusive."""
         return self.transaction(what)
 
+    def keyed(self, key: str, wait: float, what: str) -> AbstractAsyncContextManager[Executor]:
+        """Statements no other process runs for the same `key` at the same time, until the
+        block ends (a conversation's turn), waited for at most `wait` seconds (StoreError
+        then); what they write may be lost in a crash of the database server, never half
+        of it. By default, for a database one process uses (SQLite), the database itself,
+        each statement committed as it runs: the caller's own lock holds a key within the
+        process, and no write of anyone else waits for the block."""
+        return nullcontext(self)
+
+    async def listen(self, channel: str, heard: Callable[[str], None]
+                     ) -> Callable[[], Awaitable[None]] | None:
+        """Call `heard(payload)` for each notification on `channel` from other processes
+        (PostgreSQL's LISTEN, on a connection of its own); what stops it, or None where
+        no other process shares the database (SQLite: nothing to hear)."""
+        return None
+
     async def ping(self) -> bool:
         """True when the database answers a trivial query (health checks)."""
         try:
@@ -157,6 +174,23 @@ class Query:
         for bound, op, name in ((start, ">=", "start"), (end, "<=", "end")):
             if bound is not None:
                 self.where(f"{column} {op} {self.arg(plain_date(bound, name))}")
+
+    def within(self, municipalities: Collection[str] | None,
+               column: str = "municipality") -> None:
+        """Keep the rows of `municipalities` (None: every row; empty: none): one `$n` each,
+        the same SQL on every database."""
+        if municipalities is None:
+            return
+        if isinstance(municipalities, str | bytes) or not isinstance(municipalities,
+                                                                      Collection):
+            raise ValueError("municipalities must be a collection of strings or None")
+        if not all(isinstance(m, str) for m in municipalities):
+            raise ValueError("municipalities must be a collection of strings or None")
+        wanted = sorted(set(municipalities))
+        if not wanted:
+            self.where("1 = 0")
+            return
+        self.where(f"{column} IN ({', '.join(self.arg(m) for m in wanted)})")
 
     @property
     def sql(self) -> str:

@@ -25,6 +25,9 @@ class Dialect:
     plain_date_template: str
     monday_template: str
     json_object_template: str
+    # The function that tells the other processes on the database something (NOTIFY);
+    # "": none (SQLite: one process), and statements that need it take the long way.
+    notify: str
 
     def date(self, column: str) -> str:
         """The definition of a NOT NULL column holding a plain date."""
@@ -53,6 +56,7 @@ _PIECES: dict[str, tuple[str, str]] = {
     "json_object_template": (
         "{c} TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid({c}) AND json_type({c}) = 'object')",
         "{c} JSONB NOT NULL DEFAULT '{{}}' CHECK (jsonb_typeof({c}) = 'object')"),
+    "notify": ("", "pg_notify"),
 }
 
 SQLITE, POSTGRES = DIALECTS = tuple(

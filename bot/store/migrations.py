@@ -123,11 +123,71 @@ def _unanswered(d: Dialect) -> Statements:
     )
 
 
+def _municipality(d: Dialect) -> Statements:
+    # Several municipalities share one deployment: every row names its own ('' for the
+    # rows made before, until `Store.adopt` gives them one). The indexes serve the
+    # filters, which always come with a span of days. `unanswered` was keyed by its text;
+    # SQLite cannot change a primary key, so it is rebuilt keyed by (municipality, text).
+    added = tuple(f"ALTER TABLE {table} ADD COLUMN municipality TEXT NOT NULL DEFAULT ''"
+                  for table in ("feedback", "activities", "session_requests"))
+    return (
+        *added,
+        "CREATE INDEX feedback_municipality_day ON feedback (municipality, day)",
+        "CREATE INDEX activities_municipality_day ON activities (municipality, day)",
+        "CREATE INDEX session_requests_municipality_created"
+        " ON session_requests (municipality, created_at)",
+        "CREATE TABLE unanswered_by_municipality ("
+        f" text TEXT NOT NULL CHECK (text <> '' AND {d.length}(text) <= 300),"
+        " count INTEGER NOT NULL CHECK (count > 0),"
+        f" {d.date('first_day')},"
+        f" {d.date('last_day')},"
+        " municipality TEXT NOT NULL DEFAULT '',"
+        " CHECK (first_day <= last_day),"
+        " CONSTRAINT unanswered_key PRIMARY KEY (municipality, text))",
+        "INSERT INTO unanswered_by_municipality (text, count, first_day, last_day,"
+        " municipality) SELECT text, count, first_day, last_day, '' FROM unanswered",
+        "DROP TABLE unanswered",
+        "ALTER TABLE unanswered_by_municipality RENAME TO unanswered",
+        "CREATE INDEX unanswered_last_day ON unanswered (last_day)",
+        "CREATE INDEX unanswered_municipality_last_day ON unanswered (municipality, last_day)",
+    )
+
+
+def _conversations(d: Dialect) -> Statements:
+    # A conversation's state between its messages when several processes serve it
+    # (conversations.py): the key is a keyed hash, the value sealed; gone at its expiry.
+    return (
+        "CREATE TABLE conversation_state ("
+        " key TEXT PRIMARY KEY, value TEXT NOT NULL,"
+        f" expires {d.timestamp} NOT NULL)",
+        "CREATE INDEX conversation_state_expires ON conversation_state (expires)",
+    )
+
+
+def _web_chats(d: Dialect) -> Statements:
+    # The web chat's page conversations when several processes serve them (webchats.py):
+    # keyed by a keyed hash of the cid, meta and entries sealed; gone at their expiry.
+    return (
+        "CREATE TABLE web_chats ("
+        " key TEXT PRIMARY KEY, meta TEXT NOT NULL, next_id INTEGER NOT NULL,"
+        f" expires {d.timestamp} NOT NULL)",
+        "CREATE INDEX web_chats_expires ON web_chats (expires)",
+        "CREATE TABLE web_entries ("
+        " key TEXT NOT NULL, id INTEGER NOT NULL, seq BIGINT,"
+        f" urgent {d.small_int} NOT NULL DEFAULT 0, value TEXT NOT NULL,"
+        " PRIMARY KEY (key, id))",
+        "CREATE UNIQUE INDEX web_entries_seq ON web_entries (key, seq)",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "key-value state and the handled-event ledger", _state),
     Migration(2, "anonymous feedback", _feedback),
     Migration(3, "staff activities and information-session requests", _staff),
     Migration(4, "unanswered questions", _unanswered),
+    Migration(5, "every row belongs to a municipality", _municipality),
+    Migration(6, "conversations' state shared by several processes", _conversations),
+    Migration(7, "web chat conversations shared by several processes", _web_chats),
 )
 
 

@@ -7,6 +7,7 @@ feature typed `FeedbackRepo` accepts either: `Feedback(store)` or `Feedback(stor
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Protocol
 
 from bot.core.ports import TransportState
@@ -21,17 +22,20 @@ class FeedbackRepo(Protocol):
     async def add_feedback(self, feedback: Feedback) -> int: ...
 
     async def list_feedback(
-        self, start: dt.date | None = None, end: dt.date | None = None
+        self, start: dt.date | None = None, end: dt.date | None = None, *,
+        municipalities: Collection[str] | None = None,
     ) -> list[Feedback]: ...
 
     async def purge_feedback(self, before: dt.date) -> int: ...
 
 
 class UnansweredRepo(Protocol):
-    async def record_unanswered(self, text: str, day: dt.date) -> None: ...
+    async def record_unanswered(self, text: str, day: dt.date,
+                                municipality: str = "") -> None: ...
 
     async def top_unanswered(
-        self, start: dt.date | None = None, end: dt.date | None = None, limit: int = 20
+        self, start: dt.date | None = None, end: dt.date | None = None, limit: int = 20,
+        *, municipalities: Collection[str] | None = None,
     ) -> list[Unanswered]: ...
 
     async def purge_unanswered(self, before: dt.date) -> int: ...
@@ -44,7 +48,8 @@ class ActivityRepo(Protocol):
 
     async def list_activities(
         self, start: dt.date | None = None, end: dt.date | None = None,
-        place: str | None = None, kind: str | None = None,
+        place: str | None = None, kind: str | None = None, *,
+        municipalities: Collection[str] | None = None,
     ) -> list[Activity]: ...
 
     async def update_activity(self, activity: Activity) -> None: ...
@@ -61,7 +66,8 @@ class RequestRepo(Protocol):
 
     async def list_requests(
         self, status: RequestStatus | None = None,
-        start: dt.date | None = None, end: dt.date | None = None,
+        start: dt.date | None = None, end: dt.date | None = None, *,
+        municipalities: Collection[str] | None = None,
     ) -> list[SessionRequest]: ...
 
     async def requests_of(

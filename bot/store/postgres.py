@@ -15,7 +15,7 @@ import contextlib
 import logging
 import re
 import urllib.parse
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import asyncpg
 
@@ -32,6 +32,9 @@ CONNECT_TIMEOUT = 10.0  # seconds for one connection attempt
 # Held (per database) by whoever migrates, so two bots starting together do not both
 # run CREATE TABLE; released with the transaction. The value is "mbot" in ASCII.
 MIGRATION_LOCK = 0x6D626F74
+# The first of the two keys of the locks `keyed` takes (two-key advisory locks are a space
+# apart from the one-key migration lock); the second is a hash of the caller's key.
+KEYED_LOCKS = 0x6D62
 
 _BAD_ARGUMENT = "invalid input for query argument"
 # What a dead server, a refused login or a bad statement raises.
@@ -172,6 +175,45 @@ class PostgresDatabase(Database):
         async with self.transaction(what) as tx:
             await tx.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
             yield tx
+
+    @contextlib.asynccontextmanager
+    async def keyed(self, key: str, wait: float, what: str) -> AsyncIterator[Executor]:
+        """A transaction holding the advisory lock of `key` (one pooled connection for
+        the block); its commit does not wait for the disk, and releases the lock."""
+        async with self.transaction(what) as tx:
+            await tx.execute(
+                "SELECT set_config('lock_timeout', $1, true),"
+                " set_config('synchronous_commit', 'off', true),"
+                " pg_advisory_xact_lock($2, hashtext($3))",
+                f"{max(1, int(wait * 1000))}ms", KEYED_LOCKS, key)
+            yield tx
+
+    async def listen(self, channel: str, heard: Callable[[str], None]
+                     ) -> Callable[[], Awaitable[None]] | None:
+        """A connection of its own (not the pool's) that LISTENs on `channel`. When it is
+        lost, nothing more is heard (callers poll as well)."""
+        with self._errors("listen"):
+            conn = await asyncpg.connect(
+                self._dsn, timeout=CONNECT_TIMEOUT,
+                server_settings={"application_name": "medborgarbot listener"})
+            try:
+                await conn.add_listener(channel, lambda _c, _pid, _ch, payload: heard(payload))
+            except BaseException:
+                conn.terminate()
+                raise
+        stopped: list[bool] = []
+
+        def lost(_conn: object) -> None:
+            if not stopped:
+                log.warning("store: the %s listener lost its connection", channel)
+        conn.add_termination_listener(lost)
+
+        async def stop() -> None:
+            stopped.append(True)
+            with self._errors("listen"):
+                if not conn.is_closed():
+                    await conn.close(timeout=CONNECT_TIMEOUT)
+        return stop
 
     async def execute(self, sql: str, *args: object) -> int:
         async with self._connection("write") as conn:

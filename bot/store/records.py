@@ -5,6 +5,11 @@ Feedback and unanswered questions are anonymous: only the fields below, nothing 
 point back to a resident. The staff records are not: they are the authorities' own record,
 with the author's id and the time (an activity) or the requester's address to answer (a
 request).
+
+Every record belongs to one municipality (a knowledge id such as "asele"): several
+municipalities may share one deployment, and staff see only their own. A record added with
+municipality "" gets the store's home (`Store.home`); rows made before migration 5 have ""
+until `Store.adopt` gives them one.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ class Feedback:
     day: dt.date  # the date, or the Monday of the ISO week when granularity is "week"
     granularity: Literal["date", "week"]
     lang: Lang
+    municipality: str = ""  # a knowledge id, e.g. "asele"; "" = the store's home
     id: int | None = None  # set by the store
 
 
@@ -48,6 +54,7 @@ class Unanswered:
     count: int  # how often it was asked, >= 1
     first_day: dt.date  # the first and the last day it was asked
     last_day: dt.date
+    municipality: str = ""  # where it was asked; one text is one row per municipality
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +67,7 @@ class Activity:
     note: str = ""  # the rest of the staff member's words
     author: str = ""  # the staff member's id (Matrix user id, Teams object id, "local")
     created_at: dt.datetime | None = None  # set by the store when None
+    municipality: str = ""  # "" = the store's home; an update never changes it
     id: int | None = None  # set by the store
 
 
@@ -79,4 +87,5 @@ class SessionRequest:
     scheduled: dt.datetime | None = None  # the confirmed date and time
     created_at: dt.datetime | None = None  # set by the store when None
     updated_at: dt.datetime | None = None
+    municipality: str = ""  # "" = the store's home
     id: int | None = None

@@ -1,13 +1,15 @@
 """Requests for an information session (`records.SessionRequest`): the requester's
-address to answer, the status staff set; checked on the way in by `staff.py`."""
+address to answer, the status staff set; checked on the way in by `staff.py`. Each row
+belongs to one municipality (the caller's, or the store's home), which updates keep."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from bot.store import database
-from bot.store.database import Database, Query, Row, as_time
+from bot.store.checks import no_home
+from bot.store.database import Database, Executor, Query, Row, as_time
 from bot.store.records import RequestStatus, SessionRequest
 from bot.store.staff import checked_answer, checked_request, checked_status, day_span, record_id
 
@@ -18,14 +20,17 @@ TIMES = ("scheduled", "created_at", "updated_at")
 
 
 class RequestRepository:
-    def __init__(self, db: Database, now: Callable[[], dt.datetime]) -> None:
+    def __init__(self, db: Database, now: Callable[[], dt.datetime],
+                 home: Callable[[], str] = no_home) -> None:
         self._db = db
         self._now = now
+        self._home = home
 
     async def add_request(self, request: SessionRequest) -> int:
         """Store `request` (its id is ignored; created_at is now when None, updated_at is
-        created_at when None) and return the new id; durable on return."""
-        r = checked_request(request, self._now())
+        created_at when None, municipality "" is the home) and return the new id; durable
+        on return."""
+        r = checked_request(request, self._now(), self._home())
         values = (getattr(r, column) for column in database.inserted(COLUMNS))
         new_id = await self._db.fetchval(INSERT, *values)
         return int(new_id)
@@ -36,11 +41,13 @@ class RequestRepository:
 
     async def list_requests(
         self, status: RequestStatus | None = None,
-        start: dt.date | None = None, end: dt.date | None = None,
+        start: dt.date | None = None, end: dt.date | None = None, *,
+        municipalities: Collection[str] | None = None,
     ) -> list[SessionRequest]:
         """Requests in `status` whose created_at falls on start..end (dates in UTC, both
-        inclusive), by id."""
+        inclusive), of `municipalities` (None: all; empty: none), by id."""
         query = Query()
+        query.within(municipalities)
         if status is not None:
             query.where(f"status = {query.arg(checked_status(status))}")
         low, high = day_span(start, end)
@@ -89,6 +96,13 @@ class RequestRepository:
         if row is None:
             raise KeyError(f"no request {request_id}")
         return _request(row)
+
+
+async def adopt(tx: Executor, municipality: str) -> int:
+    """Give the requests that have no municipality `municipality`; how many rows."""
+    return await tx.execute(
+        "UPDATE session_requests SET municipality = $1 WHERE municipality = ''",
+        municipality)
 
 
 def _request(row: Row) -> SessionRequest:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import get_args
 
-from bot.store.checks import plain_date, utc
+from bot.store.checks import checked_municipality, plain_date, utc
 from bot.store.records import LANGUAGES, Activity, RequestStatus, SessionRequest
 
 MAX_NOTE = 2000
@@ -89,15 +89,17 @@ def checked_activity_fields(activity: Activity) -> Activity:
     )
 
 
-def checked_activity(activity: Activity, now: dt.datetime) -> Activity:
+def checked_activity(activity: Activity, now: dt.datetime, home: object = "") -> Activity:
     """`activity` as a store adds it: every field checked, created_at in UTC (`now` when
-    None), no id."""
+    None), municipality `home` when "", no id."""
     activity = checked_activity_fields(activity)
     created = activity.created_at
     return dataclasses.replace(
         activity,
         author=_text(activity.author, "activity author", required=True),
         created_at=utc(now) if created is None else aware(created, "activity created_at"),
+        municipality=checked_municipality(activity.municipality, home,
+                                          "activity municipality"),
         id=None,
     )
 
@@ -112,9 +114,10 @@ def optional_aware(value: object, what: str) -> dt.datetime | None:
     return None if value is None else aware(value, what)
 
 
-def checked_request(request: SessionRequest, now: dt.datetime) -> SessionRequest:
+def checked_request(request: SessionRequest, now: dt.datetime,
+                    home: object = "") -> SessionRequest:
     """`request` as a store adds it: every field checked, times in UTC, created_at `now`
-    when None and updated_at created_at when None, no id."""
+    when None and updated_at created_at when None, municipality `home` when "", no id."""
     if not isinstance(request, SessionRequest):
         raise ValueError("not a SessionRequest")
     texts = {name: _text(getattr(request, name), f"request {name}")
@@ -137,6 +140,8 @@ def checked_request(request: SessionRequest, now: dt.datetime) -> SessionRequest
         scheduled=optional_aware(request.scheduled, "request scheduled"),
         created_at=created,
         updated_at=created if updated is None else updated,
+        municipality=checked_municipality(request.municipality, home,
+                                          "request municipality"),
         id=None,
     )
 

@@ -152,7 +152,7 @@ async def test_reopen_keeps_everything(store_url: str) -> None:
 async def test_migrations_are_recorded_once(store_url: str) -> None:
     for _ in range(3):
         async with open_store(store_url) as store:
-            assert await store.schema_version() == migrations.latest() == 4
+            assert await store.schema_version() == migrations.latest() >= 5
 
 
 async def test_a_store_that_is_not_open_says_so(store_url: str) -> None:

@@ -158,7 +158,7 @@ def test_the_repository_and_the_store_keep_the_protocol(port: type, repository: 
 
 
 def test_the_store_offers_nothing_the_repositories_do_not() -> None:
-    own = {"open", "close", "ping", "schema_version"}
+    own = {"open", "close", "ping", "schema_version", "adopt"}
     delegated = set().union(*(methods(port) for port, _ in PORTS))
     assert set(methods(Store)) - own == delegated
 

@@ -138,7 +138,7 @@ async def test_migrations_are_recorded_once(
     assert all(r["applied_at"].utcoffset() == dt.timedelta(0) for r in rows)
     messages = [r.getMessage() for r in caplog.records]
     assert messages.count("store: applied migration 2 (anonymous feedback)") == 1
-    assert messages.count("store opened: postgres, schema 4") == 3
+    assert messages.count(f"store opened: postgres, schema {migrations.latest()}") == 3
     assert "127.0.0.1" not in caplog.text
 
 
@@ -154,19 +154,21 @@ async def test_stores_opening_at_once_migrate_once(postgres_url: str) -> None:
     finally:
         await asyncio.gather(*(s.close() for s in stores))
     rows = await raw(postgres_url, "SELECT version FROM schema_version")
-    assert sorted(r["version"] for r in rows) == [1, 2, 3, 4]
+    assert sorted(r["version"] for r in rows) == list(range(1, migrations.latest() + 1))
 
 
 async def test_a_newer_schema_is_refused(postgres_url: str) -> None:
     async with open_store(postgres_url) as store:
         await store.set_value("kept", "yes")
-    await raw(postgres_url, "INSERT INTO schema_version VALUES (7, 'from the future', now())")
+    future = migrations.latest() + 1
+    await raw(postgres_url, f"INSERT INTO schema_version VALUES ({future}, 'from the future',"
+              " now())")
     store = open_store(postgres_url)
     with pytest.raises(StoreError) as caught:
         await store.open()
     assert str(caught.value) == (
-        f"{where(postgres_url)}: schema version 7 is newer than this medborgarbot knows "
-        "(4); upgrade medborgarbot"
+        f"{where(postgres_url)}: schema version {future} is newer than this medborgarbot knows "
+        f"({migrations.latest()}); upgrade medborgarbot"
     )
     assert not await store.ping()  # left closed
     assert [r["value"] for r in await raw(postgres_url, "SELECT value FROM kv")] == ["yes"]
@@ -177,18 +179,20 @@ async def test_a_failing_migration_leaves_nothing_behind(
 ) -> None:
     async with open_store(postgres_url):
         pass
-    broken = Migration(5, "broken on purpose", lambda d: (
+    known = migrations.latest()
+    broken = Migration(known + 1, "broken on purpose", lambda d: (
         "CREATE TABLE half_done (x TEXT)", "INSERT INTO no_such_table VALUES (1)"))
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, broken))
-    with pytest.raises(StoreError, match="migration 5 failed") as caught:
+    with pytest.raises(StoreError, match=f"migration {known + 1} failed") as caught:
         await open_store(postgres_url).open()
     assert '"no_such_table" does not exist' in str(caught.value)
-    assert (await raw(postgres_url, "SELECT MAX(version) AS v FROM schema_version"))[0]["v"] == 4
+    assert (await raw(postgres_url, "SELECT MAX(version) AS v FROM schema_version")
+            )[0]["v"] == known
     assert await raw(postgres_url, "SELECT 1 FROM pg_tables WHERE tablename = 'half_done'"
                      " AND schemaname = current_schema()") == []
     monkeypatch.undo()
     async with open_store(postgres_url) as store:
-        assert await store.schema_version() == 4
+        assert await store.schema_version() == known
 
 
 async def test_a_failing_statement_names_no_values(postgres_url: str) -> None:

@@ -51,13 +51,14 @@ async def test_open_creates_the_folder_and_logs_what_happened(
     async with store:
         assert await asyncio.to_thread(db_path.exists)
     messages = [r.getMessage() for r in caplog.records]
-    assert "store opened: sqlite, schema 4" in messages
+    assert f"store opened: sqlite, schema {migrations.latest()}" in messages
     assert "store: applied migration 1 (key-value state and the handled-event ledger)" \
         in messages
     assert "store: applied migration 2 (anonymous feedback)" in messages
     assert "store: applied migration 3 (staff activities and information-session requests)"\
         in messages
     assert "store: applied migration 4 (unanswered questions)" in messages
+    assert "store: applied migration 5 (every row belongs to a municipality)" in messages
     assert str(db_path) not in caplog.text
 
 
@@ -90,12 +91,15 @@ async def test_times_are_stored_as_iso_utc_text(db_path: Path) -> None:
 async def test_a_newer_schema_is_refused(db_path: Path) -> None:
     async with open_store(sqlite_url(db_path)) as store:
         await store.set_value("kept", "yes")
-    raw(db_path, "INSERT INTO schema_version VALUES (7, 'from the future', '2030-01-01')")
+    future = migrations.latest() + 1
+    raw(db_path, "INSERT INTO schema_version VALUES (?, 'from the future', '2030-01-01')",
+        (future,))
     store = open_store(sqlite_url(db_path))
     with pytest.raises(StoreError) as caught:
         await store.open()
     assert str(caught.value) == (
-        f"{db_path}: schema version 7 is newer than this medborgarbot knows (4); "
+        f"{db_path}: schema version {future} is newer than this medborgarbot knows "
+        f"({migrations.latest()}); "
         "upgrade medborgarbot"
     )
     assert not await store.ping()  # left closed
@@ -107,16 +111,17 @@ async def test_a_failing_migration_leaves_nothing_behind(
 ) -> None:
     async with open_store(sqlite_url(db_path)):
         pass
-    broken = Migration(5, "broken on purpose", lambda d: (
+    known = migrations.latest()
+    broken = Migration(known + 1, "broken on purpose", lambda d: (
         "CREATE TABLE half_done (x TEXT)", "INSERT INTO no_such_table VALUES (1)"))
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, broken))
-    with pytest.raises(StoreError, match="migration 5 failed"):
+    with pytest.raises(StoreError, match=f"migration {known + 1} failed"):
         await open_store(sqlite_url(db_path)).open()
-    assert raw(db_path, "SELECT MAX(version) FROM schema_version") == [(4,)]
+    assert raw(db_path, "SELECT MAX(version) FROM schema_version") == [(known,)]
     assert raw(db_path, "SELECT name FROM sqlite_master WHERE name = 'half_done'") == []
     monkeypatch.undo()
     async with open_store(sqlite_url(db_path)) as store:
-        assert await store.schema_version() == 4
+        assert await store.schema_version() == known
 
 
 async def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
@@ -197,7 +202,7 @@ async def test_memory_store() -> None:
     async with open_store("sqlite://:memory:") as store:
         await store.set_value("k", "v")
         assert await store.get_value("k") == "v"
-        assert await store.schema_version() == 4
+        assert await store.schema_version() == migrations.latest()
 
 
 @pytest.mark.parametrize(("url", "path"), [

@@ -88,7 +88,7 @@ class Api:
         if isinstance(read, web.Response):
             return read
         data, lang = read
-        started = self.engine.start(self._address(request), lang, data.get("kommun"))
+        started = await self.engine.start(self._address(request), lang, data.get("kommun"))
         if isinstance(started, Refusal):
             return _refused(started)
         return json_response({"token": started.token, "lang": lang}, 201)
@@ -104,7 +104,7 @@ class Api:
         if isinstance(read, web.Response):
             return read
         data, lang = read
-        conversation = self.engine.conversations.get(data.get("token"))
+        conversation = await self.engine.find(data.get("token"), catch_up=False)
         if conversation is None:
             return _refused(self.engine.refusal(410, "expired", lang))
         if "lang" not in data:
@@ -112,17 +112,19 @@ class Api:
         seq = data.get("seq")
         if type(seq) is not int or not 0 < seq <= MAX_SEQ:
             return _refused(self.engine.refusal(400, "bad", lang))
-        known = conversation.seqs.get(seq)
+        known = conversation.seqs.get(seq)  # shared: the store tells too (`accept`)
         if known is not None:  # sent again (a retry after a lost answer): taken once
             return json_response({"id": known, "duplicate": True}, 200)
         text = self.engine.check(data.get("text"), lang)
         if isinstance(text, Refusal):
             return _refused(text)
-        accepted = self.engine.accept(conversation, text, lang, seq)
+        accepted = await self.engine.accept(conversation, text, lang, seq)
         if isinstance(accepted, Refusal):
             return _refused(accepted)
-        entry, _ = accepted
-        return json_response({"id": entry.id}, 202)
+        entry_id, task = accepted
+        if task is None:  # taken before, by another process
+            return json_response({"id": entry_id, "duplicate": True}, 200)
+        return json_response({"id": entry_id}, 202)
 
     async def send_form(self, request: web.Request) -> FormResult:
         """The no-JS form: run the message to its reply (the caller redirects or shows)."""
@@ -146,7 +148,7 @@ class Api:
         lang = self.engine.language(field("lang") or None).code
         raw, token = field("text"), field("token")
         draft = raw[:self.settings.max_text]
-        conversation = self.engine.conversations.get(token) if token else None
+        conversation = await self.engine.find(token) if token else None
         if token and conversation is None:
             return FormResult(None, lang, refusal=self.engine.refusal(410, "expired", lang),
                               draft=draft)
@@ -154,14 +156,17 @@ class Api:
         if isinstance(text, Refusal):
             return FormResult(conversation, lang, refusal=text, draft=draft)
         if conversation is None:
-            started = self.engine.start(self._address(request), lang, field("kommun") or None)
+            started = await self.engine.start(self._address(request), lang,
+                                              field("kommun") or None)
             if isinstance(started, Refusal):
                 return FormResult(None, lang, refusal=started, draft=draft)
             conversation = started
-        accepted = self.engine.accept(conversation, text, lang)
+        accepted = await self.engine.accept(conversation, text, lang)
         if isinstance(accepted, Refusal):
             return FormResult(conversation, lang, refusal=accepted, draft=draft)
-        entry, task = accepted
-        await asyncio.wait({task})  # not cancelled with this request: the reply lands
-        reply = None if task.cancelled() else task.result()
-        return FormResult(conversation, lang, entry_id=(reply or entry).id)
+        entry_id, task = accepted
+        if task is not None:
+            await asyncio.wait({task})  # not cancelled with this request: the reply lands
+            reply = None if task.cancelled() else task.result()
+            entry_id = reply.id if reply is not None else entry_id
+        return FormResult(conversation, lang, entry_id=entry_id)

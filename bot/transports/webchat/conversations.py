@@ -1,4 +1,4 @@
-"""The web chat's conversations, in memory only.
+"""The web chat's conversations, in this process's memory.
 
 A conversation is found by its token, a random string the page keeps in sessionStorage
 (and a no-JS page in its form). The core never sees the token: it sees `cid`, a hash of
@@ -9,13 +9,17 @@ page that lost its stream receives exactly what it missed; the page's own counte
 maps to the entry it made, so a message sent twice is taken once.
 
 Forgotten after `idle` without use (by the injected clock), and at most `most` at once:
-the one used longest ago goes first. Lookups keep the table in the order of last use, so
-finding the expired ones costs only those.
+the one used longest ago goes first. With shared_state on for "web" (several processes),
+the store holds each conversation (engine.py, `ChatStore`) and this table is only the
+process's copy of the ones it is serving: their rate limits, locks and streams' waiters.
+Lookups keep the table in the order of last use, so finding the expired ones costs only
+those.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import datetime as dt
 import hashlib
 import re
@@ -28,7 +32,7 @@ from bot.core.messages import Choice
 from bot.transports.webchat.limits import Window
 from bot.transports.webchat.view import Entry
 
-__all__ = ["BUFFER", "Conversation", "Conversations", "cid_of"]
+__all__ = ["BUFFER", "Conversation", "Conversations", "cid_of", "token_ok"]
 
 BUFFER = 200  # entries a conversation keeps; a page that missed more gets the last ones
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -39,9 +43,18 @@ def cid_of(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()[:32]
 
 
+def _entry_id(entry: Entry) -> int:
+    return entry.id
+
+
+def token_ok(token: object) -> bool:
+    """Whether `token` has a token's shape (anything else names no conversation)."""
+    return isinstance(token, str) and _TOKEN.fullmatch(token) is not None
+
+
 class Conversation:
     __slots__ = ("_changed", "cid", "closed", "entries", "kommun", "lang", "lock", "minute",
-                 "next_id", "seen", "seqs", "token", "urgent")
+                 "next_id", "seen", "seqs", "stale", "token", "until", "urgent")
 
     def __init__(self, token: str, lang: str, seen: float, kommun: str | None = None) -> None:
         self.token = token
@@ -56,6 +69,8 @@ class Conversation:
         self.minute = Window()  # messages this minute (the rate limit)
         self.lock: asyncio.Lock | None = None  # one message handled at a time, in order
         self.closed = False  # forgotten: its streams end
+        self.until = 0.0  # shared: the store keeps it at least until then (its clock)
+        self.stale = False  # shared: another process added to it (its streams look)
         self._changed: asyncio.Event | None = None
 
     def add(self, kind: Literal["you", "bot", "notice"], html: str, *, lang: str,
@@ -70,6 +85,26 @@ class Conversation:
         self.wake()
         return entry
 
+    def merge(self, entries: list[tuple[Entry, int | None]]) -> None:
+        """Entries another process may have added (shared: the store's, oldest first):
+        those this copy has not yet, after its own. Their ids only grow (a gap is an id
+        no entry took, or entries no longer kept)."""
+        added = False
+        for entry, seq in entries:
+            if entry.id < self.next_id:
+                continue
+            self.entries.append(entry)
+            self.next_id = entry.id + 1
+            if entry.urgent:
+                self.urgent = entry
+            if seq is not None:
+                self.remember(seq, entry.id)
+            added = True
+        if len(self.entries) > BUFFER:
+            del self.entries[:len(self.entries) - BUFFER]
+        if added:
+            self.wake()
+
     def remember(self, seq: int, entry_id: int) -> None:
         self.seqs[seq] = entry_id
         if len(self.seqs) > BUFFER:
@@ -79,8 +114,11 @@ class Conversation:
         """The entries with an id above `last`, oldest first."""
         if not self.entries or self.entries[-1].id <= last:
             return []
-        start = max(0, last - self.entries[0].id + 1)  # ids are consecutive
-        return self.entries[start:]
+        start = max(0, last - self.entries[0].id + 1)
+        if start < len(self.entries) and self.entries[start].id == last + 1 and (
+                start == 0 or self.entries[start - 1].id == last):
+            return self.entries[start:]  # consecutive, as in one process: no search
+        return self.entries[bisect.bisect_right(self.entries, last, key=_entry_id):]
 
     def waiter(self) -> asyncio.Event:
         """Set at the next change (an entry, or the conversation closed). Take it before
@@ -115,15 +153,25 @@ class Conversations:
         return self._clock.now().timestamp()
 
     def create(self, lang: str, kommun: str | None = None) -> Conversation:
+        return self.adopt(secrets.token_urlsafe(24), lang, kommun)
+
+    def adopt(self, token: str, lang: str, kommun: str | None) -> Conversation:
+        """Shared: this process's copy of a conversation the store holds (made anywhere);
+        its entries come in by `Conversation.merge`."""
         now = self._now()
         self._sweep(now)
         while len(self._by_token) >= self._most:
             self._forget(next(iter(self._by_token.values())))  # used longest ago
-        token = secrets.token_urlsafe(24)
         conversation = Conversation(token, lang, now, kommun)
         self._by_token[token] = conversation
         self._by_cid[conversation.cid] = conversation
         return conversation
+
+    def drop(self, token: str) -> None:
+        """Forget this process's copy (the store's has expired)."""
+        conversation = self._by_token.get(token)
+        if conversation is not None:
+            self._forget(conversation)
 
     def get(self, token: object) -> Conversation | None:
         """The conversation `token` names, marked as used now; None when there is none

@@ -37,11 +37,11 @@ class Front:
         self.base = base
         self._files: dict[str, tuple[bytes, str]] = {}
 
-    def view(self, lang_code: str | None, *, token: str | None = None, embed: bool = False,
+    async def view(self, lang_code: str | None, *, token: str | None = None, embed: bool = False,
              notice: str | None = None, draft: str = "", kommun: str | None = None
              ) -> ChatView:
         lang = self.engine.language(lang_code)
-        conversation = self.engine.conversations.get(token) if token else None
+        conversation = await self.engine.find(token) if token else None
         if token and conversation is None and notice is None:
             notice = self.engine.refusal(410, "expired", lang.code).text
         links = tuple(LanguageLink(each.code, each.name, each.html_lang, each.code == lang.code)
@@ -64,7 +64,7 @@ class Front:
         from bot.transports.webchat.pages import render_chat  # W2's templates
 
         query = request.query
-        view = self.view(query.get("lang"), token=query.get("c") or None,
+        view = await self.view(query.get("lang"), token=query.get("c") or None,
                          embed=query.get("embed") == "1", kommun=query.get("kommun"))
         return self._html(render_chat(view))
 
@@ -80,7 +80,7 @@ class Front:
         refusal = result.refusal
         assert refusal is not None
         token = conversation.token if conversation else None
-        view = self.view(result.lang, token=token, notice=refusal.text, draft=result.draft)
+        view = await self.view(result.lang, token=token, notice=refusal.text, draft=result.draft)
         return self._html(render_chat(view), 403 if refusal.status == 403 else 200)
 
     async def statement(self, request: web.Request) -> web.Response:

@@ -13,6 +13,9 @@ Routes (base "/chat"):
 Every /chat response gets the security headers (guard.py) as it is prepared, whatever
 made it (a handler, a 404, aiohttp's own 405). The courier lets the bot post into a live
 conversation (a room only: a web page has no person to find later).
+
+With `shared` (a `ChatStore`: shared_state on with "web"), the conversations live in the
+store and any process serves any request of a page (engine.py); without, in memory.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from aiohttp import web
 from bot.config import WebSettings
 from bot.core.clock import Clock
 from bot.core.messages import Choice
-from bot.core.ports import Handle
+from bot.core.ports import ChatStore, Handle
 from bot.transports.webchat.api import Api
 from bot.transports.webchat.conversations import Conversations
 from bot.transports.webchat.engine import TRANSPORT, ChatEngine
@@ -47,11 +50,12 @@ class WebCourier:
     async def to_room(self, room: str, markdown: str, choices: tuple[Choice, ...] = ()
                       ) -> bool:
         # Without the buttons: a message the bot starts answers nothing on the page.
-        conversation = self._engine.conversations.by_cid(room)
+        conversation = await self._engine.by_cid(room)
         if conversation is None:
             return False  # forgotten, or never here
-        conversation.add("bot", to_html(markdown), lang=self._engine.html_lang(conversation.lang))
-        return True
+        entry, _ = await self._engine.add(conversation, "bot", to_html(markdown),
+                                          lang=self._engine.html_lang(conversation.lang))
+        return entry is not None
 
     async def to_user(self, user: str, markdown: str, choices: tuple[Choice, ...] = ()
                       ) -> bool:
@@ -65,10 +69,10 @@ class WebChat:
     name = TRANSPORT
 
     def __init__(self, settings: WebSettings, handle: Handle, clock: Clock,
-                 base: str = "/chat") -> None:
+                 base: str = "/chat", shared: ChatStore | None = None) -> None:
         self.settings = settings
         self.base = base.rstrip("/")
-        self.engine = ChatEngine(settings, handle, clock)
+        self.engine = ChatEngine(settings, handle, clock, shared)
         self.courier = WebCourier(self.engine)
         self._api = Api(self.engine)
         self._streams = Streams(self.engine)
@@ -98,6 +102,7 @@ class WebChat:
         router.add_get(f"{base}/api/events", self._streams.events)
         router.add_post(f"{base}/send", self._front.send)
         app.on_response_prepare.append(self._headers)
+        app.on_startup.append(self._startup)
         app.on_shutdown.append(self._shutdown)  # open streams would hold the server
         app.on_cleanup.append(self._cleanup)
 
@@ -110,6 +115,14 @@ class WebChat:
         """End every open event stream (as a lost connection does); how many there were."""
         return self._streams.drop()
 
+    async def start(self) -> None:
+        """Shared: hear other processes' entries (the store's notifications)."""
+        if self.engine.shared is not None:
+            await self.engine.shared.listen(self.engine.woken)
+
+    async def _startup(self, app: web.Application) -> None:
+        await self.start()
+
     async def _shutdown(self, app: web.Application) -> None:
         self.drop_streams()
 
@@ -121,3 +134,5 @@ class WebChat:
         self.drop_streams()
         await self.engine.finish()
         self.engine.conversations.close()
+        if self.engine.shared is not None:
+            await self.engine.shared.close()

@@ -6,6 +6,9 @@ asleep, a network change) is sent every entry after max(after, Last-Event-ID), e
 and then the live ones. The person's own lines come too, so a reloaded page rebuilds its
 transcript from the stream. A comment line every `ping_seconds` keeps proxies from closing
 a quiet stream and finds a page that left.
+
+Shared (engine.py): the entries may be added by another process; the stream catches up
+from the store when woken (the store's notification) and at least every `poll_seconds`.
 """
 
 from __future__ import annotations
@@ -75,7 +78,7 @@ class Streams:
         lang = engine.language(request.query.get("lang")).code
         if not origin_ok(engine.settings, request):
             return json_response(engine.refusal(403, "origin", lang).to_json(), 403)
-        conversation = engine.conversations.get(request.query.get("token"))
+        conversation = await engine.find(request.query.get("token"))
         if conversation is None:
             return json_response(engine.refusal(410, "expired", lang).to_json(), 410)
         last = max(_number(request.query.get("after")),
@@ -97,21 +100,37 @@ class Streams:
     async def _follow(self, request: web.Request, response: web.StreamResponse,
                       stream: _Stream, last: int) -> None:
         conversation = stream.conversation
-        ping = self.engine.settings.ping_seconds
+        engine = self.engine
+        ping = engine.settings.ping_seconds
+        loop = asyncio.get_running_loop()
+        pinged = loop.time()
+        look = True  # shared: catch up from the store (at the start, after a quiet wait)
         while not (stream.dropped or conversation.closed):
             changed = conversation.waiter()  # before reading: nothing slips in between
+            if look or conversation.stale:  # what other processes added
+                look = conversation.stale = False
+                await engine.sync(conversation)
             entries = conversation.after(last)
             if entries:
                 await response.write("".join(frame(e) for e in entries).encode())
                 last = entries[-1].id
+                pinged = loop.time()  # a ping is for a quiet stream
                 continue
             transport = request.transport
             if transport is None or transport.is_closing():
                 return
+            # Shared: a look in the store now and then, should a wake-up have been lost.
+            wait = max(0.0, pinged + ping - loop.time())
+            if engine.poll_seconds is not None:
+                wait = min(wait, engine.poll_seconds)
             try:
-                await asyncio.wait_for(changed.wait(), ping)
+                await asyncio.wait_for(changed.wait(), wait)
             except TimeoutError:
+                look = True
+                if loop.time() < pinged + ping:
+                    continue
+                pinged = loop.time()
                 # A page that listens is using its conversation: it is not forgotten.
-                if self.engine.conversations.get(conversation.token) is None:
+                if await engine.find(conversation.token, catch_up=False) is None:
                     return
                 await response.write(PING)
