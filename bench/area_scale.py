@@ -47,6 +47,7 @@ from bot.features.safety import default_model  # noqa: E402
 from bot.knowledge.area import load_area  # noqa: E402
 from bot.knowledge.holder import KnowledgeHolder  # noqa: E402
 from bot.store import open_store  # noqa: E402
+from bot.text import foreign  # noqa: E402
 from bot.text.normalize import fold  # noqa: E402
 
 SHIPPED = ROOT / "knowledge"
@@ -234,7 +235,8 @@ def indexed(area: Any) -> int:
 
 async def run(folder: Path, asked_by: dict[str, list[str]], messages: int) -> None:
     start = time.perf_counter()
-    default_model()  # first, as `run` does: its passing 50 MB is then not the peak
+    default_model()  # first, as `run` does: their passing 90 MB is then not the peak
+    foreign.preload()
     area = load_area(folder)
     loaded = time.perf_counter() - start
     holder = KnowledgeHolder(area.default_base, folder, area)

@@ -167,11 +167,14 @@ def _load(args: argparse.Namespace, answering: bool = True
     config = load_config(args.config)
     folder = args.knowledge or config.knowledge
     if answering:
-        # The safety model first: reading it takes a passing 50 MB that, after a large
-        # area's knowledge, would be the process's peak (bench/area_scale.py).
+        # The safety model and the language identifier first: reading them takes a
+        # passing 50 and 40 MB that, after a large area's knowledge, would be the process's
+        # peak (bench/area_scale.py).
         from bot.features.safety import default_model
+        from bot.text import foreign
 
         default_model()
+        foreign.preload()
     return config, KnowledgeHolder.load(folder)
 
 
