@@ -35,7 +35,7 @@ from bot.features.activity_parse import (
 from bot.features.chat_size import fit_lines
 from bot.features.command_args import read_id, read_period, shown_id
 from bot.features.dates import explain
-from bot.features.staff_scope import base_of, covered, display, named_word, not_yours
+from bot.features.staff_scope import base_of, covered, display, named_word, not_yours, whose
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store.ports import ActivityRepo
@@ -255,9 +255,7 @@ class ActivityLog:
         return head.removesuffix(":") + self._whose(ident) + (":" if colon else "")
 
     def _whose(self, ident: str | None) -> str:
-        """" (Dorotea)" after an entry's number, in a police area."""
-        area = self.holder.area
-        return f" ({display(area, ident or '')})" if len(area) > 1 else ""
+        return whose(self.holder.area, ident)
 
     async def _undo(self, turn: Turn, args: str) -> Reply:
         last = await self.store.last_activity_by(turn.msg.sender)

@@ -28,7 +28,7 @@ from bot.core.texts import t
 from bot.core.turn import Turn
 from bot.features.command_args import read_id, shown_id
 from bot.features.dates import DateProblem, coming_time, explain
-from bot.features.staff_scope import covered, display
+from bot.features.staff_scope import covered, whose
 from bot.features.whereabouts import Whereabouts
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.holder import KnowledgeHolder
@@ -161,9 +161,7 @@ class BookingForm(Form):
 
 
     def whose(self, municipality: str | None) -> str:
-        """" (Dorotea)" after a request in a police area: whose it is."""
-        area = self.holder.area
-        return f" ({display(area, municipality or '')})" if len(area) > 1 else ""
+        return whose(self.holder.area, municipality)
 
 
 def _contact(data: dict[str, Any]) -> str | None:

@@ -70,6 +70,11 @@ def display(area: Area, ident: str) -> str:
     return files[ident].municipality.short_name if ident in files else ident
 
 
+def whose(area: Area, ident: str | None) -> str:
+    """" (Dorotea)" after a row's number in a police area: whose it is; "" for one."""
+    return f" ({display(area, ident or '')})" if len(area) > 1 else ""
+
+
 def not_yours(area: Area, scope: Scope, ident: str, turn: Turn) -> Reply:
     mine = ", ".join(display(area, u) for u in area.files() if scope.covers(u))
     return Reply(t("scope_not_yours", turn.lang, name=display(area, ident), names=mine),
