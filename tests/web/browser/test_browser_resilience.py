@@ -62,7 +62,10 @@ async def test_sending_too_fast_is_limited_and_the_text_stays(
     await ask(page, "vad har polisen lovat?")
     await ask(page, "kontakt")
 
-    async with page.expect_response(lambda r: "/chat/api/messages" in r.url) as sent:
+    # This message's own response: the POST of the one before may still be on its way
+    # (its reply can come over the stream first).
+    async with page.expect_response(lambda r: "/chat/api/messages" in r.url
+                                    and "trafik" in (r.request.post_data or "")) as sent:
         await type_and_send(page, "trafik")
     refused = await sent.value
     assert refused.status == 429
