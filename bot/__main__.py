@@ -92,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="act as this sender id (default: local)")
     talk.add_argument("--today", type=_today, metavar="YYYY-MM-DD",
                       help="pretend today is this date (to see time-aware answers)")
+    sheet = argparse.ArgumentParser(add_help=False)  # CSV starts with a UTF-8 BOM (outfile)
+    sheet.add_argument("--excel", action="store_true", help="CSV for a Swedish Excel: ';' "
+                       "between the cells, averages with a decimal comma")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", parents=[common], help="run the configured transports "
                    "(the terminal chat without a config file)",
@@ -106,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("message", help="the message, in quotes")
     ask.add_argument("--lang", choices=["sv", "en"],
                      help="answer in this language (default: detected from the message)")
-    export = sub.add_parser("export", parents=[common], help="export stored data (feedback)",
+    export = sub.add_parser("export", parents=[common, sheet], help="export stored data (feedback)",
                             description="Export the anonymous feedback as CSV: category, "
                             "area, text, rating, day, granularity, language.")
     export.add_argument("what", choices=["feedback"])
@@ -117,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--kommun", action="append", metavar="ID", dest="municipalities",
                         help="in a police area: this municipality's rows only (repeat for "
                         "several); default: every row")
-    rep = sub.add_parser("report", parents=[common], help="the follow-up report",
+    rep = sub.add_parser("report", parents=[common, sheet], help="the follow-up report",
                          description="The follow-up report for a period: per promise the "
                          "activities done, per month; information sessions; the feedback "
                          "summary (cells under 3 shown as <3). HTML is one self-contained "
@@ -257,6 +260,7 @@ async def _export(args: argparse.Namespace) -> int:
     import io
 
     from bot.features.report import csv_cell
+    from bot.outfile import spreadsheet, write_stdout
 
     config = load_config(args.config)
     if args.start and args.end and args.end < args.start:
@@ -272,17 +276,19 @@ async def _export(args: argparse.Namespace) -> int:
         # A resident's text that starts like a formula stays text in a spreadsheet.
         writer.writerow([e.category, e.area, csv_cell(e.text), e.rating or "",
                          e.day.isoformat(), e.granularity, e.lang, e.municipality])
+    text = spreadsheet(buffer.getvalue(), excel=args.excel)
     if args.out:
-        write_output(args.out, buffer.getvalue())
+        write_output(args.out, text)
         print(f"{len(entries)} feedback entries written to {args.out}", file=sys.stderr)
     else:
-        sys.stdout.write(buffer.getvalue())
+        write_stdout(text)
     return 0
 
 
 async def _report(args: argparse.Namespace) -> int:
     from bot.app import own_rows
     from bot.features.reporting import FOLLOW_UP_DAYS, report
+    from bot.outfile import spreadsheet, write_stdout
 
     today = _clock(args).now().date()  # the one clock of the CLI, as every command's
     end = args.end or today
@@ -302,11 +308,13 @@ async def _report(args: argparse.Namespace) -> int:
         await own_rows(store, holder)
         text = await report(holder, store, start, end, args.format, args.lang, today,
                             list(dict.fromkeys(chosen)) if chosen else None)
+    if args.format == "csv":
+        text = spreadsheet(text, excel=args.excel, decimal_comma=args.excel)
     if args.out:
         write_output(args.out, text)
         print(f"report written to {args.out}", file=sys.stderr)
     else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        write_stdout(text if text.endswith("\n") else text + "\n")
     return 0
 
 

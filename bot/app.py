@@ -16,6 +16,7 @@ from bot.core.router import Router, include
 from bot.features import (
     activities,
     answers,
+    digest_chat,
     feedback_staff,
     foreign_notice,
     reporting,
@@ -25,10 +26,12 @@ from bot.features import (
 from bot.features.feedback import FeedbackForm
 from bot.features.help import Help
 from bot.features.operations import Operations
+from bot.features.reminders import Reminders
 from bot.features.safety import SafetyCheck
 from bot.features.safety import takes as safety_takes
 from bot.features.sessions import BookingForm
 from bot.features.smalltalk import SmallTalk
+from bot.features.survey import SurveyFeature
 from bot.features.whereabouts import Whereabouts
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store.base import Store, StoreError
@@ -86,6 +89,7 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
     operations = Operations(holder, store, where.municipality)
     help_ = Help(holder, commands)
     booking = BookingForm(holder, store, outbox, roles, where.municipality)
+    survey = SurveyFeature(holder, store, dialogues, roles, where)
     # The one order: each router's step joins the pipeline in it (the first step that
     # replies wins), and /hjälp lists the commands in it.
     routers: tuple[Router, ...] = (
@@ -99,11 +103,18 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
         feedback_staff.router(FeedbackForm(holder, store, config.feedback, where.municipality),
                               dialogues, roles, where),
         sessions.router(booking, dialogues, roles, where),
+        survey.router(),  # /enkät (staff: öppna, stäng, resultat, texter); the invitation
         activities.router(holder, store, roles, where.municipality),
         reporting.router(holder, store, roles),
+        # Follow-up and period-end reminders to the staff rooms (a daily job).
+        Reminders(holder, store, outbox, roles).router(),
         operations.router(roles),  # /ladda om, /obesvarade; counts written in the background
         foreign_notice.router(holder),  # before small talk and the matcher misread it
         request_status.router(booking),  # "har ni fått min förfrågan?": /mina in words
+        # "vad har polisen gjort (i Fredrika)?": the published digest; /sammanfattning
+        # (staff); the month's draft on the 1st-7th (a daily job).
+        digest_chat.router(holder, store, roles, outbox, where, config.digest,
+                           config.language),
         SmallTalk(holder, help_).router(),
         answers.router(holder, dialogues, on_unknown=operations.count_unanswered,
                        where=where),
@@ -118,7 +129,9 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
     holder.require([form.key for form in included.forms], screen=safety_takes)
     unbound = answers.bound_problems(holder, config.municipalities) + [
         f"roles.{problem}" for problem in answers.bound_problems(
-            holder, {ident: ident for ident in config.roles.municipalities})]
+            holder, {ident: ident for ident in config.roles.municipalities})] + [
+        f"digest.{problem}" for problem in answers.bound_problems(
+            holder, {ident: ident for ident in config.digest.municipalities})]
     if unbound:
         raise ValueError("; ".join(unbound))
 
@@ -133,4 +146,5 @@ def build_bot(config: Config, clock: Clock, holder: KnowledgeHolder, store: Stor
               after=included.after, default_lang=config.language, metrics=metrics,
               on_error=on_error, state=shared_state(config, store, clock), stateful=stateful)
     bot.closers.extend(included.closers)
+    bot.daily.extend(included.daily)
     return bot

@@ -1,5 +1,6 @@
 """A command's output file (`report --out`, `export --out`): written whole or not at all;
-and standard output that fails (a full disk), told in one line.
+and standard output that fails (a full disk), told in one line. CSV for a spreadsheet:
+`spreadsheet` (a UTF-8 BOM; with `--excel` the Swedish Excel's ";" and decimal comma).
 
 A regular file is written beside itself under a temporary name and renamed over the old
 one only when complete, so that a full disk or a crash never leaves half a report, nor
@@ -10,8 +11,11 @@ destroys the report that was there. Anything else that can be written (a device 
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
+import io
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -19,6 +23,39 @@ from pathlib import Path
 
 # What a write to standard output fails with when it is a full or broken file.
 _WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+BOM = "\ufeff"
+_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+
+
+def spreadsheet(text: str, *, excel: bool = False, decimal_comma: bool = False) -> str:
+    """CSV `text` as a spreadsheet opens it cleanly: a UTF-8 byte order mark first (Excel
+    then reads å, ä, ö right). `excel`: ";" between the cells, as Excel expects where the
+    comma is the decimal sign (Sweden), and a cell with a ";" in quotes; `decimal_comma`
+    also writes a cell that is a decimal number ("3.5") with a comma ("3,5") so that it is
+    read as a number. CSV shown in chat is never passed here: it stays without a BOM."""
+    text = text.removeprefix(BOM)
+    if excel:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        for row in csv.reader(io.StringIO(text)):
+            writer.writerow([cell.replace(".", ",") if decimal_comma and _DECIMAL.match(cell)
+                             else cell for cell in row])
+        text = out.getvalue()
+    return BOM + text
+
+
+def write_stdout(text: str) -> None:
+    """`text` on standard output as UTF-8, whatever the terminal's encoding (a BOM or
+    "å" must reach a file it is piped to as the same bytes as with --out)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
 
 
 class OutputError(Exception):

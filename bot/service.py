@@ -20,6 +20,7 @@ from bot.core.clock import Clock
 from bot.core.metrics import Metrics
 from bot.core.outbox import Outbox
 from bot.core.ports import TransportSetupError
+from bot.features.daily import run_daily
 from bot.features.retention import purge_daily
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store import Store, StoreError, open_store
@@ -230,6 +231,9 @@ async def run_service(config: Config, holder: KnowledgeHolder, clock: Clock,
         retention = asyncio.create_task(purge_daily(
             store, clock, config.feedback.retention_months, stopping))
         stack.push_async_callback(_stop_task, retention, stopping)
+        # The features' daily work: follow-up reminders, the month's digest draft.
+        daily = asyncio.create_task(run_daily(bot.daily, clock, stopping))
+        stack.push_async_callback(_stop_task, daily, stopping)
         _handle_signals(stack, stopping, runners, holder)
         if not config.chat_transports:
             log.warning("no chat transport is configured (matrix, teams): serving only "

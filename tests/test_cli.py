@@ -139,7 +139,8 @@ def test_export_and_purge_feedback(tmp_path: Path) -> None:
     out = run("export", "feedback", "--config", str(config))
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
-    assert lines[0] == "category,area,text,rating,day,granularity,lang,municipality"
+    # A UTF-8 BOM first: a spreadsheet then reads å, ä, ö right (bot.outfile.spreadsheet).
+    assert lines[0] == "\ufeffcategory,area,text,rating,day,granularity,lang,municipality"
     assert lines[1].startswith("trafik,fredrika,") and "[telefonnummer]" in lines[1]
     assert lines[1].endswith(",asele")  # the terminal chat is about the area's default
     other = run("export", "feedback", "--config", str(config), "--kommun", "dorotea")
@@ -176,12 +177,12 @@ def test_report_in_every_format(tmp_path: Path) -> None:
     csv = run("report", "--config", str(config), "--format", "csv", "--from", "2026-01-01",
               "--to", "2026-12-31")
     # The shipped police area: one table, the municipality first in every row.
-    assert csv.stdout.splitlines()[0].startswith("municipality,section,promise")
+    assert csv.stdout.splitlines()[0].startswith("\ufeffmunicipality,section,promise")
     assert {row.split(",", 1)[0] for row in csv.stdout.splitlines()[1:]} == {
         "asele", "dorotea", "lycksele", "sorsele", "storuman", "vilhelmina"}
     one = run("report", "--config", str(config), "--format", "csv", "--kommun", "asele",
               "--from", "2026-01-01", "--to", "2026-12-31")
-    assert one.stdout.splitlines()[0].startswith("section,promise")
+    assert one.stdout.splitlines()[0].startswith("\ufeffsection,promise")
     unknown = run("report", "--config", str(config), "--kommun", "umea")
     assert unknown.returncode == 1 and "--kommun umea" in unknown.stderr
     bad = run("report", "--config", str(config), "--from", "2026-12-31", "--to", "2026-01-01")

@@ -105,7 +105,8 @@ def test_report_periods_that_make_no_report(config: Path, start: str, end: str |
 def test_report_periods_at_the_edges_are_reports(config: Path, period: list[str]) -> None:
     out = run("report", "--config", str(config), "--format", "csv", *period)
     # The shipped police area's report: the municipality first in every row.
-    assert out.returncode == 0 and out.stdout.startswith("municipality,section,"), out.stderr
+    assert out.returncode == 0 and out.stdout.startswith("\ufeffmunicipality,section,"), (
+        out.stderr)
     assert ("23" in out.stdout) == (period[0] == "--from")
 
 

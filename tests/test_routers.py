@@ -22,10 +22,12 @@ from bot.core.router import Router, include
 from bot.core.turn import Turn
 from bot.features.activities import ActivityLog
 from bot.features.answers import Answers
+from bot.features.digest_chat import Digests
 from bot.features.foreign_notice import ForeignNotice
 from bot.features.request_status import RequestStatus
 from bot.features.safety import SafetyCheck
 from bot.features.smalltalk import SmallTalk
+from bot.features.survey import SurveyStart
 from tests.conftest import ROOT, ask, message
 
 STAFF, ADMIN, RESIDENT = "@polis:x", "@chef:x", "@anna:x"
@@ -185,11 +187,15 @@ def bot(store: Any, clock: FixedClock) -> Bot:
 
 
 def test_the_pipeline_runs_in_the_declared_order(bot: Bot) -> None:
-    kinds = [type(step) for step in bot.pipeline]
-    assert kinds == [SafetyCheck, CommandRouter, Dialogues, ActivityLog, ForeignNotice,
-                     RequestStatus, SmallTalk, Answers]
+    # A step is a component, or a bound method of one (the survey's, the digest's).
+    kinds = [type(getattr(step, "__self__", step)) for step in bot.pipeline]
+    assert kinds == [SafetyCheck, CommandRouter, Dialogues, SurveyStart, ActivityLog,
+                     ForeignNotice, RequestStatus, Digests, SmallTalk, Answers]
     assert [type(step) for step in bot.unaddressed] == [SafetyCheck]
-    assert len(bot.after) == 1 and len(bot.closers) == 1
+    # The dialogues' way back to a paused dialogue, then the survey's invitation.
+    assert len(bot.after) == 2 and len(bot.closers) == 1
+    # The survey periods re-read, the reminders, the month's digest draft.
+    assert len(bot.daily) == 3
 
 
 def _listed(text: str) -> list[str]:

@@ -20,7 +20,7 @@ from bot.store.base import Store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "kb"
 SHIPPED = Path(__file__).resolve().parents[1] / "knowledge"
-FORMS = ("feedback", "booking")
+FORMS = ("feedback", "booking", "survey")
 
 
 def with_topic_line(tmp_path: Path, old: str, new: str) -> Path:
@@ -56,10 +56,10 @@ def test_the_real_safety_check_takes_an_emergency() -> None:
 
 def test_a_form_the_knowledge_base_names_must_exist(tmp_path: Path) -> None:
     kb = load_knowledge(with_topic_line(tmp_path, "    offers: booking\n",
-                                        "    offers: survey\n"))
+                                        "    offers: quiz\n"))
     lines = unknown_forms(kb, FORMS)
     assert len(lines) == 1
-    assert lines[0].endswith('.offers: no dialogue form "survey" (known: booking, feedback)')
+    assert lines[0].endswith('.offers: no dialogue form "quiz" (known: booking, feedback, survey)')
     assert lines[0] in self_test(kb, forms=FORMS)
 
 
@@ -74,8 +74,8 @@ def test_a_form_name_is_a_plain_identifier(tmp_path: Path) -> None:
 async def test_building_the_bot_refuses_a_form_no_router_brings(
         tmp_path: Path, store: Store, clock: FixedClock) -> None:
     holder = KnowledgeHolder.load(with_topic_line(tmp_path, "    offers: booking\n",
-                                                  "    offers: survey\n"))
-    with pytest.raises(ValueError, match='no dialogue form "survey"'):
+                                                  "    offers: quiz\n"))
+    with pytest.raises(ValueError, match='no dialogue form "quiz"'):
         build_bot(Config(), clock, holder, store)
 
 
@@ -89,20 +89,20 @@ async def test_a_reload_is_held_to_what_the_app_required(
     before = holder.kb
     topics = folder / "common" / "topics.yaml"
     topics.write_text(topics.read_text("utf-8").replace("    offers: booking\n",
-                                                        "    offers: survey\n"), "utf-8")
+                                                        "    offers: quiz\n"), "utf-8")
     problems = holder.reload()
-    assert any('no dialogue form "survey"' in p for p in problems)
+    assert any('no dialogue form "quiz"' in p for p in problems)
     assert holder.kb is before  # the old base stays in service
 
 
 def test_check_names_an_unknown_form(tmp_path: Path) -> None:
     from tests.test_cli import run
 
-    folder = with_topic_line(tmp_path, "    offers: booking\n", "    offers: survey\n")
+    folder = with_topic_line(tmp_path, "    offers: booking\n", "    offers: quiz\n")
     out = run("check", "--knowledge", str(folder))
     assert out.returncode == 1
     # The one problem; warnings (a theme no topic asks for) do not fail the check.
     assert [line for line in out.stderr.strip().splitlines()
             if not line.startswith("warning: ")] == [
-        'topics[informationsinsatser].offers: no dialogue form "survey" '
-        "(known: booking, feedback)"]
+        'topics[informationsinsatser].offers: no dialogue form "quiz" '
+        "(known: booking, feedback, survey)"]

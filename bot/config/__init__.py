@@ -108,6 +108,37 @@ class FeedbackSettings(Section):
     per_day: int = Field(default=5, ge=1)  # entries one person may give a day
     time_granularity: Literal["date", "week"] = "date"
 
+
+PublicRoom = Annotated[Address, BeforeValidator(_staff_room), AfterValidator(_checked_room)]
+
+
+class DigestRooms(Section):
+    rooms: list[PublicRoom] = []
+
+
+class DigestSettings(Section):
+    """The public digest (/sammanfattning): where a published one is sent, besides the
+    chat, where residents read it ("vad har hänt?") whatever is set here.
+
+        digest:
+          rooms: ["matrix:!allmant:example.org"]   # every municipality's digest
+          municipalities:                          # optional: a municipality's own rooms
+            asele: {rooms: ["matrix:!asele-allmant:example.org"]}
+          monthly: true   # on the 1st-7th, draft last month's and tell the staff room
+
+    A room is written as roles.staff_room is ("<transport>:<room>"; a bare "!room:server"
+    is a Matrix room). A municipality with rooms of its own is sent to those and to the
+    area's `rooms`."""
+
+    rooms: list[PublicRoom] = []
+    municipalities: dict[str, DigestRooms] = {}
+    monthly: bool = True
+
+    def rooms_of(self, municipality: str) -> list[Address]:
+        own = self.municipalities.get(municipality)
+        return list(dict.fromkeys([*(own.rooms if own else []), *self.rooms]))
+
+
 class Config(Section):
     knowledge: Path = Path("knowledge")
     data_dir: Path = Path("data")
@@ -115,6 +146,7 @@ class Config(Section):
     language: Lang = "sv"
     roles: Roles = Roles()
     feedback: FeedbackSettings = FeedbackSettings()
+    digest: DigestSettings = DigestSettings()
     http: HttpSettings | None = None
     teams: TeamsSettings | None = None
     teams_app: TeamsAppSettings | None = None

@@ -31,6 +31,8 @@ PAGE_HOLDS = 1.5
 # Sees every reply before it leaves, with the turn it answers (the dialogue adds the way
 # back to an interrupted question). Must not raise; one that does is logged and skipped.
 After = Callable[[Turn, Reply], Reply]
+# Work a feature does once a day on its own (reminders, a monthly draft), given the day.
+Daily = Callable[[dt.date], Awaitable[None]]
 
 
 # The conversation state keeps the last event ids it handled (hashed), for as long as a
@@ -80,6 +82,8 @@ class Bot:
         self.on_error = on_error
         # Work features finish in the background (counts being written): awaited by close().
         self.closers: list[Callable[[], Awaitable[None]]] = []
+        # What features do once a day (features.daily runs them from the clock).
+        self.daily: list[Daily] = []
         self.pipeline = list(pipeline)
         self.unaddressed = list(unaddressed)
         self.after = list(after)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.core.bot import After
+from bot.core.bot import After, Daily
 from bot.core.commands import Command
 from bot.core.forms import Form
 from bot.core.turn import Handler
@@ -30,6 +30,7 @@ class Router:
     unaddressed: Handler | None = None  # also sees group messages not meant for the bot
     after: After | None = None  # sees every reply before it leaves
     closers: tuple[Closer, ...] = ()  # background work to finish before the store closes
+    daily: tuple[Daily, ...] = ()  # work done once a day, given the day (reminders)
     texts: tuple[str, ...] = ()  # catalogue keys it owns besides its commands' summaries
 
     def owned_texts(self) -> list[str]:
@@ -46,6 +47,7 @@ class Included:
     unaddressed: tuple[Handler, ...]
     after: tuple[After, ...]
     closers: tuple[Closer, ...]
+    daily: tuple[Daily, ...] = ()
 
 
 def include(routers: Sequence[Router]) -> Included:
@@ -62,7 +64,8 @@ def include(routers: Sequence[Router]) -> Included:
         pipeline=tuple(r.step for r in routers if r.step is not None),
         unaddressed=tuple(r.unaddressed for r in routers if r.unaddressed is not None),
         after=tuple(r.after for r in routers if r.after is not None),
-        closers=tuple(c for r in routers for c in r.closers))
+        closers=tuple(c for r in routers for c in r.closers),
+        daily=tuple(d for r in routers for d in r.daily))
 
 
 def _unique(what: str, claims: Iterable[tuple[str, str]]) -> None:

@@ -132,20 +132,7 @@ class FeedbackForm(Form):
     def accept(self, step: Step, text: str, lang: Lang) -> tuple[Any, str | None]:
         if read_int(text) is not None or fold(text) in REPLY_WORDS:  # "3", "ja": a slip
             raise NotAccepted(t("fb_text_words", lang))
-        try:
-            result = redact(text, area_place_words(self.holder.area))
-        except Exception as exc:  # never stored unredacted; the text can be written again
-            log.error("redaction failed: %s", type(exc).__name__)
-            raise NotAccepted(t("fb_unreadable", lang)) from None
-        notes = []
-        if result.found:
-            kinds = ", ".join(t(_KINDS[kind], lang) if kind in _KINDS else kind
-                              for kind in result.found)
-            notes.append(t("fb_redacted", lang, kinds=kinds))
-        kept = _fit(result.text, MAX_TEXT)
-        if kept != result.text:  # the markers made it longer than what can be stored
-            notes.append(t("fb_shortened", lang))
-        return kept, " ".join(notes) or None
+        return redacted_answer(self.holder, text, lang)
 
     def notice(self, step: Step, text: str, lang: Lang) -> str | None:
         return t("fb_not_a_report", lang) if mentions_crime(text) else None
@@ -179,6 +166,27 @@ class FeedbackForm(Form):
             municipality=self._kb(data.get("municipality")).id))
         self.guard.count(turn)
         return t("fb_saved", turn.lang)
+
+
+def redacted_answer(holder: KnowledgeHolder, text: str, lang: Lang) -> tuple[str, str | None]:
+    """A resident's free text as it may be stored (personal data replaced, at most MAX_TEXT
+    characters), with a note saying what was replaced or cut; NotAccepted when redaction
+    fails (never stored unredacted: the text can be written again). Feedback and the
+    survey's free text both."""
+    try:
+        result = redact(text, area_place_words(holder.area))
+    except Exception as exc:
+        log.error("redaction failed: %s", type(exc).__name__)
+        raise NotAccepted(t("fb_unreadable", lang)) from None
+    notes = []
+    if result.found:
+        kinds = ", ".join(t(_KINDS[kind], lang) if kind in _KINDS else kind
+                          for kind in result.found)
+        notes.append(t("fb_redacted", lang, kinds=kinds))
+    kept = _fit(result.text, MAX_TEXT)
+    if kept != result.text:  # the markers made it longer than what can be stored
+        notes.append(t("fb_shortened", lang))
+    return kept, " ".join(notes) or None
 
 
 def _fit(text: str, limit: int) -> str:

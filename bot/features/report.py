@@ -2,7 +2,9 @@
 
 The cooperation agreement asks kommunchef and kommunpolis to follow up the goals every two
 years. `build_report` turns the staff's activity log, the information-session requests and
-the anonymous feedback into Markdown, a self-contained HTML page, or CSV.
+the anonymous feedback into Markdown, a self-contained HTML page, or CSV; with the safety
+survey's results, the feedback's safety rating per area and a comparison with the
+previous period after them (bot.features.report_cycle).
 
 It is pure: the caller fetches the records. Records outside [start, end] are skipped all
 the same, so a caller that fetched a little too much still gets a correct report.
@@ -26,6 +28,9 @@ from typing import Literal
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from bot.core.clock import TZ
+from bot.features.report_cycle import collect_cycle
+from bot.features.report_cycle import csv_rows as cycle_csv_rows
+from bot.features.report_cycle import render_md as cycle_md
 from bot.features.report_html import render_html
 from bot.features.report_labels import label_texts, responsible_label, state_label
 from bot.features.report_model import Breakdown, Report, Section, num
@@ -34,7 +39,7 @@ from bot.knowledge.render import Status, day, status
 from bot.knowledge.schema import ChoiceItem, Lang, Period
 from bot.privacy.small_cells import protect
 from bot.store.base import Feedback
-from bot.store.records import Activity, SessionRequest
+from bot.store.records import Activity, SessionRequest, Survey, SurveyAnswer
 
 Format = Literal["md", "html", "csv"]
 # Not a valid promise id (ids are [a-z0-9-]), so it can never collide with a real one.
@@ -220,8 +225,11 @@ def _feedback(feedback: Sequence[Feedback], start: dt.date, end: dt.date, kb: Kn
 
 def collect(kb: KnowledgeBase, start: dt.date, end: dt.date,
             activities: Sequence[Activity], requests: Sequence[SessionRequest],
-            feedback: Sequence[Feedback], lang: Lang, today: dt.date) -> Report:
-    """Everything the report shows, grouped and labelled, independent of the format."""
+            feedback: Sequence[Feedback], lang: Lang, today: dt.date,
+            surveys: Sequence[tuple[Survey, Sequence[SurveyAnswer]]] = ()) -> Report:
+    """Everything the report shows, grouped and labelled, independent of the format.
+    `activities` and `feedback` may reach back to the previous period's start (the
+    comparison reads them there); `surveys`: each survey with its answers."""
     tx = label_texts(lang)
     months = month_keys(start, end)
     tallies = _tally(activities, start, end, kb)
@@ -234,7 +242,8 @@ def collect(kb: KnowledgeBase, start: dt.date, end: dt.date,
                  if p.start <= end and p.end >= start],
         sections=_sections(kb, start, end, today, lang, tallies, months),
         sessions=_sessions(requests, start, end, kb, lang),
-        feedback=_feedback(feedback, start, end, kb, lang))
+        feedback=_feedback(feedback, start, end, kb, lang),
+        cycle=collect_cycle(kb, start, end, activities, feedback, surveys, lang))
 
 
 # ------------------------------------------------------------------ Markdown
@@ -293,6 +302,8 @@ def render_md(rep: Report) -> str:
         for b in tables:
             out += _md_table(b.head, [*((md_text(label), *values) for _, label, values in b.rows),
                                       (f"**{tx['total']}**", *b.total)])
+    if rep.cycle is not None:
+        out += cycle_md(rep.cycle, lang, _md_table, md_text)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -325,22 +336,27 @@ def render_csv(rep: Report) -> str:
             for column, value in zip(columns, values, strict=True):
                 w.writerow((section, "", "", "", "", "", group, csv_cell(key),
                             csv_cell(label), "" if column == "count" else column, value))
+    if rep.cycle is not None:
+        for row in cycle_csv_rows(rep.cycle):
+            w.writerow((*row[:7], csv_cell(row[7]), csv_cell(row[8]), *row[9:]))
     return buf.getvalue()
 
 
 def build_report(kb: KnowledgeBase, start: dt.date, end: dt.date,
                  activities: Sequence[Activity], requests: Sequence[SessionRequest],
                  feedback: Sequence[Feedback], fmt: Format, lang: Lang, today: dt.date, *,
-                 template_dir: Path | None = None) -> str:
+                 template_dir: Path | None = None,
+                 surveys: Sequence[tuple[Survey, Sequence[SurveyAnswer]]] = ()) -> str:
     """The follow-up report for [start, end] as Markdown, HTML or CSV (see the module).
 
     `today` is the injected clock's date (a period's state is told as of it);
-    `template_dir` may hold a municipality's own HTML page (see report_html)."""
+    `template_dir` may hold a municipality's own HTML page (see report_html); `surveys`
+    and the records before `start` feed the cycle's sections (report_cycle)."""
     if end < start:
         raise ValueError(f"the report period ends ({end}) before it starts ({start})")
     if fmt not in ("md", "html", "csv"):
         raise ValueError(f"unknown report format {fmt!r}; use md, html or csv")
-    rep = collect(kb, start, end, activities, requests, feedback, lang, today)
+    rep = collect(kb, start, end, activities, requests, feedback, lang, today, surveys)
     if fmt == "md":
         return render_md(rep)
     if fmt == "csv":

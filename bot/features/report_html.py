@@ -32,6 +32,7 @@ from jinja2 import (
 )
 
 from bot.core.texts import t
+from bot.features.report_cycle import decimal
 from bot.features.report_model import Report, num
 
 TEMPLATE = "report.html.j2"
@@ -164,4 +165,5 @@ def render_html(rep: Report, template_dir: Path | None = None) -> str:
         return num(n, lang)
 
     return environment(template_dir).get_template(TEMPLATE).render(
-        rep=rep, t=text, num=count, chart=lambda months: chart(months, lang))
+        rep=rep, t=text, num=count, chart=lambda months: chart(months, lang),
+        decimal=lambda x: decimal(x, lang))

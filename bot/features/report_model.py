@@ -7,9 +7,12 @@ the values and not each other.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from bot.features.survey_results import SurveyResults
 from bot.knowledge.render import Status
+from bot.store.records import Survey
 from bot.text.lang import Lang
 from bot.text.numbers import grouped
 
@@ -53,6 +56,56 @@ class Breakdown:
     total: list[str]  # the same for every dimension of a section
 
 
+# -- the cycle's parts (bot.features.report_cycle)
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    key: str  # the feedback area's id; "" for every area together
+    label: str
+    n: str  # the number of ratings as it may be published ("7", "<3", "..")
+    mean: float | None  # None where it may not be shown
+
+
+@dataclass(frozen=True)
+class Ratings:
+    rows: list[RatingRow]
+    total: RatingRow
+
+
+@dataclass(frozen=True)
+class SurveyPart:
+    """One survey that overlaps the report's period, with its results."""
+
+    survey: Survey
+    dates: str  # "15 januari 2027 – 28 februari 2027"
+    results: SurveyResults
+    markdown: str  # survey_results.markdown
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of the comparison: the previous period's value, this one's, the change."""
+
+    group: str  # "activities", "kind", "feedback", "rating", "survey_n", "survey_safety"
+    key: str  # the activity type's id for "kind"
+    label: str
+    previous: str
+    current: str
+    change: str
+
+
+@dataclass(frozen=True)
+class Cycle:
+    ratings: Ratings
+    surveys: list[SurveyPart]
+    previous: str  # the previous period, "1 januari 2019 – 31 december 2020"
+    previous_start: dt.date
+    previous_end: dt.date
+    changes: list[Change]
+    note: str  # which previous period, and how counts under 3 are shown
+
+
 @dataclass(frozen=True)
 class Report:
     lang: Lang
@@ -64,3 +117,6 @@ class Report:
     sections: list[Section]
     sessions: list[Breakdown]
     feedback: list[Breakdown]
+    # The survey results, the feedback's safety rating per area and the comparison with
+    # the previous period (bot.features.report_cycle); None in a report made without them.
+    cycle: Cycle | None = None

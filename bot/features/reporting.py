@@ -23,9 +23,11 @@ from bot.features.area_report import combine
 from bot.features.chat_size import cut
 from bot.features.command_args import read_period
 from bot.features.report import build_report
+from bot.features.report_cycle import last_day, previous_window
 from bot.features.staff_scope import base_of, covered, display
 from bot.knowledge.holder import KnowledgeHolder
 from bot.store.ports import ReportRepo
+from bot.store.records import Survey, SurveyAnswer
 
 FOLLOW_UP_DAYS = 730  # the agreement is followed up every two years
 CHAT_YEARS = 10
@@ -39,9 +41,12 @@ async def report(holder: KnowledgeHolder, store: ReportRepo, start: dt.date, end
     area = holder.area
     ids = tuple(municipalities) if municipalities is not None else tuple(area.files())
     only = None if len(ids) == len(area) else ids
-    activities = await store.list_activities(start, end, municipalities=only)
+    # From the previous period's start: the report compares the two (report_cycle).
+    since = previous_window(start, end)[0]
+    activities = await store.list_activities(since, end, municipalities=only)
     requests = await store.list_requests(start=start, end=end, municipalities=only)
-    feedback = await store.list_feedback(start, end, municipalities=only)
+    feedback = await store.list_feedback(since, end, municipalities=only)
+    surveys = await _surveys(store, since, end, only)
     if len(area) < 2:
         ids = (holder.kb.id,)
 
@@ -49,9 +54,11 @@ async def report(holder: KnowledgeHolder, store: ReportRepo, start: dt.date, end
         kb = base_of(area, ident, holder.kb)
         mine = (lambda rows: rows) if len(ids) == 1 else (
             lambda rows: [r for r in rows if (r.municipality or holder.kb.id) == ident])
+        own = surveys if len(ids) == 1 else [
+            (s, answers) for s, answers in surveys if (s.municipality or holder.kb.id) == ident]
         return build_report(kb, start, end, mine(activities), mine(requests),
                             mine(feedback), fmt, lang, today=today,
-                            template_dir=holder.templates)
+                            template_dir=holder.templates, surveys=own)
 
     def build() -> str:
         if len(ids) == 1:
@@ -62,6 +69,21 @@ async def report(holder: KnowledgeHolder, store: ReportRepo, start: dt.date, end
 
     # `today` is the caller's clock (the turn's, or the CLI's): never the wall clock here.
     return await asyncio.to_thread(build)
+
+
+async def _surveys(store: ReportRepo, first: dt.date, last: dt.date,
+                   only: Sequence[str] | None
+                   ) -> list[tuple[Survey, list[SurveyAnswer]]]:
+    """The surveys that overlap [first, last], each with its answers (none from a store
+    without surveys)."""
+    list_surveys = getattr(store, "list_surveys", None)
+    if list_surveys is None:
+        return []
+    found = []
+    for survey in await list_surveys(municipalities=only):
+        if survey.opens <= last and last_day(survey) >= first and survey.id is not None:
+            found.append((survey, await store.survey_answers(survey.id)))  # type: ignore[attr-defined]
+    return found
 
 
 def router(holder: KnowledgeHolder, store: ReportRepo, roles: Roles) -> Router:

@@ -118,6 +118,24 @@ def _merge(files: list[LoadedYaml], origins: _Origins, problems: list[str]) -> d
     return merged
 
 
+# Sections a municipality's own files replace wholly when they have one (the common
+# survey is the default; a municipality that writes its own asks only its own questions).
+REPLACED_WHOLE = ("survey",)
+
+
+def _without_replaced(files: list[LoadedYaml], own: set[Path],
+                      sections: tuple[str, ...]) -> list[LoadedYaml]:
+    """`files` without the shared files' `sections` that one of the `own` files has."""
+    mine = {key for f in files if f.file in own and isinstance(f.data, dict)
+            for key in sections if key in f.data}
+    if not mine:
+        return files
+    return [f if f.file in own or not isinstance(f.data, dict) or not mine & set(f.data)
+            else LoadedYaml({k: v for k, v in f.data.items() if k not in mine}, f.file,
+                            f.lines, f.written)
+            for f in files]
+
+
 def _placeholder_problems(text: str) -> list[str]:
     """Check `text`'s {placeholders}; return descriptions of the bad ones."""
     try:
@@ -293,6 +311,7 @@ def read_knowledge(folder: Path, shared: list[Path] | None = None,
     if shared:
         # A municipality's own topic replaces the common topic with the same id.
         files = without_replaced_topics(files, set(own))
+        files = _without_replaced(files, set(own), REPLACED_WHOLE)
     origins = _Origins()
     merged = _merge(files, origins, problems)
     if not problems and "topics" in merged:

@@ -122,8 +122,23 @@ class Period(Strict):
 
 
 class FollowUp(Strict):
-    every_years: int = Field(ge=1)
+    """How often the agreement is followed up, counted from its start: every N years or
+    every N months (exactly one of them), and by whom."""
+
+    every_years: int | None = Field(None, ge=1)
+    every_months: int | None = Field(None, ge=1)
     by: Text
+
+    @model_validator(mode="after")
+    def _one_interval(self) -> FollowUp:
+        if (self.every_years is None) == (self.every_months is None):
+            raise ValueError("write exactly one of every_years and every_months")
+        return self
+
+    @property
+    def months(self) -> int:
+        """The interval in months."""
+        return self.every_months if self.every_months is not None else 12 * (self.every_years or 0)
 
 
 class Agreement(Strict):
@@ -180,6 +195,10 @@ class ActivityType(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     label: Text
     words: list[str] = []  # other words staff use for it ("blåskontroll")
+    # Whether the public digest may name where it was done ("Trafikkontroll: 2 – Fredrika
+    # 2"). False for work with people (talks with young people, violence prevention): in
+    # a village, the place and the day's count could point to someone. Then only counts.
+    public_place: bool = True
 
     @model_validator(mode="before")
     @classmethod
@@ -197,6 +216,54 @@ class BookingChoices(Strict):
 
     audiences: list[ChoiceItem] = Field(min_length=1)
     topics: list[ChoiceItem] = Field(min_length=1)
+
+
+SurveyKind = Literal["scale", "choice", "yesno", "rank", "text"]
+
+
+class SurveyQuestion(Strict):
+    """One question of the chat safety survey (trygghetsenkät). `scale` is 1–5 (1 = very
+    unsafe … 5 = very safe, labelled by the bot's catalogue), `yesno` ja/nej, `choice` one
+    of `choices`, `rank` up to `pick` of them in order, `text` free text (redacted as
+    feedback is). `choices_from: themes` takes the base's themes as the choices."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    kind: SurveyKind
+    text: Text
+    choices: list[ChoiceItem] = []
+    choices_from: Literal["themes"] | None = None
+    pick: int = Field(3, ge=1, le=10)
+    optional: bool = False
+
+    @model_validator(mode="after")
+    def _choices_fit(self) -> SurveyQuestion:
+        listed = bool(self.choices) or self.choices_from is not None
+        if self.kind in ("choice", "rank") and not listed:
+            raise ValueError(f"a {self.kind} question needs `choices` or `choices_from`")
+        if self.kind not in ("choice", "rank") and listed:
+            raise ValueError(f"a {self.kind} question takes no choices")
+        if self.choices and self.choices_from is not None:
+            raise ValueError("`choices` or `choices_from`, not both")
+        ids = [c.id for c in self.choices]
+        if len(set(ids)) != len(ids):
+            raise ValueError("duplicate choice id")
+        return self
+
+
+class Survey(Strict):
+    """The questions of the chat safety survey; staff open and close its periods."""
+
+    title: Text
+    intro: Text | None = None
+    questions: list[SurveyQuestion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Survey:
+        ids = [q.id for q in self.questions]
+        doubled = sorted({i for i in ids if ids.count(i) > 1})
+        if doubled:
+            raise ValueError(f"duplicate question id: {', '.join(doubled)}")
+        return self
 
 
 # A dialogue form by its key ("feedback", "booking"). The forms are the features'; which
@@ -240,6 +307,7 @@ class KnowledgeFile(Strict):
     feedback: FeedbackChoices | None = None
     activities: list[ActivityType] = []
     booking: BookingChoices | None = None
+    survey: Survey | None = None  # the chat safety survey's questions (trygghetsenkät)
     topics: list[Topic] = Field(min_length=1)
     # This deployment's wording of the bot's own texts: a catalogue key (bot/i18n/sv.yaml)
     # -> {sv, en}, with the catalogue's {placeholders}. Checked when the base loads.

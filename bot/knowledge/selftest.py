@@ -29,6 +29,7 @@ def self_test(kb: KnowledgeBase, screen: Screen | None = None,
     """One readable line per example that does not come back to its own topic (`screen`
     taking it counts as not coming back), and per form named that is not in `forms`."""
     problems = unknown_forms(kb, forms) if forms is not None else []
+    problems += survey_problems(kb)
     for topic in kb.data.topics:
         for i, example in enumerate(topic.examples):
             where = f"topics[{topic.id}].examples[{i}]"
@@ -86,3 +87,21 @@ def unknown_forms(kb: KnowledgeBase | KnowledgeFile, forms: Collection[str]) -> 
             for topic in data.topics
             for field, name in (("starts", topic.starts), ("offers", topic.offers))
             if name is not None and name not in forms]
+
+
+def survey_problems(kb: KnowledgeBase | KnowledgeFile) -> list[str]:
+    """One line per survey question that cannot be asked here: a choice or rank question
+    whose options (its `choices`, or the base's themes) are too few."""
+    data = kb.data if isinstance(kb, KnowledgeBase) else kb
+    if data.survey is None:
+        return []
+    problems = []
+    for question in data.survey.questions:
+        where = f"survey.questions[{question.id}]"
+        n = len(data.themes) if question.choices_from == "themes" else len(question.choices)
+        if question.kind in ("choice", "rank") and n < 2:
+            what = "themes" if question.choices_from == "themes" else "choices"
+            problems.append(f"{where}: needs at least 2 options ({what}: {n})")
+        if question.kind == "rank" and n and question.pick > n:
+            problems.append(f"{where}: pick {question.pick} of {n} options")
+    return problems

@@ -20,20 +20,29 @@ from bot.store.activities import ActivityRepository
 from bot.store.activities import adopt as adopt_activities
 from bot.store.checks import checked_adoptive, utc
 from bot.store.database import Database, StoreError
+from bot.store.digests import DigestRepository
+from bot.store.digests import adopt as adopt_digests
 from bot.store.feedback import FeedbackRepository
 from bot.store.feedback import adopt as adopt_feedback
 from bot.store.records import (
     MAX_FEEDBACK_TEXT,
     MAX_UNANSWERED_TEXT,
     Activity,
+    Digest,
+    DigestState,
     Feedback,
     RequestStatus,
     SessionRequest,
+    Survey,
+    SurveyAnswer,
     Unanswered,
 )
+from bot.store.reminders import ReminderRepository
 from bot.store.session_requests import RequestRepository
 from bot.store.session_requests import adopt as adopt_requests
 from bot.store.state import StateRepository
+from bot.store.surveys import SurveyRepository
+from bot.store.surveys import adopt as adopt_surveys
 from bot.store.unanswered import UnansweredRepository
 from bot.store.unanswered import adopt as adopt_unanswered
 
@@ -60,6 +69,9 @@ class Store:
         self.unanswered = UnansweredRepository(db, self._home)
         self.activities = ActivityRepository(db, self.now, self._home)
         self.requests = RequestRepository(db, self.now, self._home)
+        self.surveys = SurveyRepository(db, self._home)
+        self.digests = DigestRepository(db, self.now, self._home)
+        self.reminders = ReminderRepository(db)
 
     @property
     def backend(self) -> str:
@@ -110,7 +122,7 @@ class Store:
         async with self.db.transaction("adopt") as tx:
             changed = 0
             for adopt in (adopt_feedback, adopt_activities, adopt_requests,
-                          adopt_unanswered):
+                          adopt_unanswered, adopt_surveys, adopt_digests):
                 changed += await adopt(tx, municipality)
         log.info("store: %d rows adopted by a municipality", changed)
         return changed
@@ -221,3 +233,41 @@ class Store:
     ) -> SessionRequest:
         return await self.requests.update_request(request_id, status=status, answer=answer,
                                                   scheduled=scheduled)
+
+    async def add_survey(self, survey: Survey) -> int:
+        return await self.surveys.add_survey(survey)
+
+    async def get_survey(self, survey_id: int) -> Survey | None:
+        return await self.surveys.get_survey(survey_id)
+
+    async def list_surveys(self, *, municipalities: Collection[str] | None = None
+                           ) -> list[Survey]:
+        return await self.surveys.list_surveys(municipalities=municipalities)
+
+    async def close_survey(self, survey_id: int, day: dt.date) -> Survey:
+        return await self.surveys.close_survey(survey_id, day)
+
+    async def add_survey_answer(self, answer: SurveyAnswer) -> int:
+        return await self.surveys.add_survey_answer(answer)
+
+    async def survey_answers(self, survey_id: int) -> list[SurveyAnswer]:
+        return await self.surveys.survey_answers(survey_id)
+
+    async def save_digest(self, digest: Digest) -> int:
+        return await self.digests.save_digest(digest)
+
+    async def get_digest(self, digest_id: int) -> Digest | None:
+        return await self.digests.get_digest(digest_id)
+
+    async def list_digests(
+        self, state: DigestState | None = None, *,
+        municipalities: Collection[str] | None = None, limit: int = 50,
+    ) -> list[Digest]:
+        return await self.digests.list_digests(state, municipalities=municipalities,
+                                               limit=limit)
+
+    async def publish_digest(self, digest_id: int, at: dt.datetime) -> Digest:
+        return await self.digests.publish_digest(digest_id, at)
+
+    async def mark_reminded(self, key: str, day: dt.date) -> bool:
+        return await self.reminders.mark_reminded(key, day)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import unicodedata
 
 from bot.store.records import (
@@ -22,6 +23,8 @@ from bot.store.records import (
 
 # Both databases take LIMIT as a signed 64-bit integer.
 MAX_LIMIT = 2**63 - 1
+# A knowledge id: a municipality ("asele"), a question or a choice ("kvall", "ja").
+ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 def utc(at: dt.datetime) -> dt.datetime:
@@ -54,6 +57,36 @@ def checked_municipality(value: object, home: object, what: str) -> str:
         raise ValueError("the store's home municipality must be a string without NUL"
                          " characters")
     return home
+
+
+def checked_municipality_id(value: object, home: object, what: str) -> str:
+    """As `checked_municipality`, and the result a knowledge id ("asele") or "" (a store
+    without a home, before `Store.adopt`)."""
+    municipality = checked_municipality(value, home, what)
+    if municipality and not is_id(municipality):
+        raise ValueError(f"{what} must be a municipality id such as 'asele'")
+    return municipality
+
+
+def is_id(value: object) -> bool:
+    """Whether `value` is a knowledge id: lower-case letters a-z, digits, '-' and '_',
+    starting with a letter or digit, at most 64 characters."""
+    return isinstance(value, str) and ID.fullmatch(value) is not None
+
+
+def checked_text(value: object, what: str, limit: int) -> str:
+    """A text both databases can keep (no NUL, valid Unicode), at most `limit` chars."""
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be a string")
+    if len(value) > limit:
+        raise ValueError(f"{what} is longer than {limit} characters")
+    if "\x00" in value:
+        raise ValueError(f"{what} must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{what} is not valid Unicode") from None
+    return value
 
 
 def checked_adoptive(municipality: object) -> str:

@@ -180,6 +180,59 @@ def _web_chats(d: Dialect) -> Statements:
     )
 
 
+def _optional_date(d: Dialect, column: str) -> str:
+    """A column holding a plain date or NULL: the dialect's date without NOT NULL (on
+    SQLite date(NULL) IS NULL, so the CHECK lets NULL through)."""
+    return d.date(column).replace(" NOT NULL", "", 1)
+
+
+def _reference(d: Dialect) -> str:
+    """The type of a column naming a row by its serial id: INTEGER, BIGINT."""
+    return d.serial.split()[0]
+
+
+def _cycle(d: Dialect) -> Statements:
+    # The medborgarlöfte's cycle (surveys.py, digests.py, reminders.py). survey_answers is
+    # anonymous as feedback is: the survey, the answers, the language and nothing else
+    # (no sender, room, event or time; the survey period is the only time), and
+    # test_cycle_store checks its columns. One draft digest a municipality and month: the
+    # partial unique index makes `save_digest` one atomic upsert; published ones stay.
+    end = '"end"'  # a reserved word in SQL: quoted wherever it is named
+    return (
+        "CREATE TABLE surveys ("
+        f" id {d.serial},"
+        " municipality TEXT NOT NULL DEFAULT '',"
+        f" {d.date('opens')},"
+        f" {d.date('closes')},"
+        f" {_optional_date(d, 'closed')},"
+        " CHECK (closes >= opens))",
+        "CREATE INDEX surveys_municipality_opens ON surveys (municipality, opens)",
+        "CREATE TABLE survey_answers ("
+        f" id {d.serial},"
+        f" survey {_reference(d)} NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,"
+        " municipality TEXT NOT NULL DEFAULT '',"
+        f" {d.json_object('answers')},"
+        " lang TEXT NOT NULL CHECK (lang IN ('sv', 'en')))",
+        "CREATE INDEX survey_answers_survey ON survey_answers (survey)",
+        "CREATE TABLE digests ("
+        f" id {d.serial},"
+        " municipality TEXT NOT NULL DEFAULT '',"
+        f" {d.date('start')},"
+        f" {d.date(end)},"
+        f" {d.json_object('texts')},"
+        " state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'published')),"
+        f" made {d.timestamp} NOT NULL,"
+        f" published {d.timestamp},"
+        ' CHECK ("end" >= start),'
+        " CHECK ((state = 'draft' AND published IS NULL)"
+        " OR (state = 'published' AND published IS NOT NULL)))",
+        'CREATE INDEX digests_municipality_end ON digests (municipality, "end")',
+        'CREATE UNIQUE INDEX digests_one_draft ON digests (municipality, start, "end")'
+        " WHERE state = 'draft'",
+        f"CREATE TABLE reminders (key TEXT PRIMARY KEY, {d.date('day')})",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "key-value state and the handled-event ledger", _state),
     Migration(2, "anonymous feedback", _feedback),
@@ -188,6 +241,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "every row belongs to a municipality", _municipality),
     Migration(6, "conversations' state shared by several processes", _conversations),
     Migration(7, "web chat conversations shared by several processes", _web_chats),
+    Migration(8, "the medborgarlöfte's cycle: surveys, digests, reminders", _cycle),
 )
 
 

@@ -11,7 +11,17 @@ from collections.abc import Collection
 from typing import Protocol
 
 from bot.core.ports import TransportState
-from bot.store.records import Activity, Feedback, RequestStatus, SessionRequest, Unanswered
+from bot.store.records import (
+    Activity,
+    Digest,
+    DigestState,
+    Feedback,
+    RequestStatus,
+    SessionRequest,
+    Survey,
+    SurveyAnswer,
+    Unanswered,
+)
 
 # Key-value state and the handled-event ledger: what a transport keeps, as the core
 # describes it (a transport never imports the store).
@@ -92,3 +102,39 @@ class RetentionRepo(Protocol):
     async def purge_feedback(self, before: dt.date) -> int: ...
 
     async def purge_unanswered(self, before: dt.date) -> int: ...
+
+
+class SurveyRepo(Protocol):
+    async def add_survey(self, survey: Survey) -> int: ...
+
+    async def get_survey(self, survey_id: int) -> Survey | None: ...
+
+    async def list_surveys(self, *, municipalities: Collection[str] | None = None
+                           ) -> list[Survey]: ...
+
+    async def close_survey(self, survey_id: int, day: dt.date) -> Survey: ...
+
+    async def add_survey_answer(self, answer: SurveyAnswer) -> int: ...
+
+    async def survey_answers(self, survey_id: int) -> list[SurveyAnswer]: ...
+
+
+class DigestRepo(Protocol):
+    async def save_digest(self, digest: Digest) -> int: ...
+
+    async def get_digest(self, digest_id: int) -> Digest | None: ...
+
+    async def list_digests(
+        self, state: DigestState | None = None, *,
+        municipalities: Collection[str] | None = None, limit: int = 50,
+    ) -> list[Digest]: ...
+
+    async def publish_digest(self, digest_id: int, at: dt.datetime) -> Digest: ...
+
+
+class ReminderRepo(Protocol):
+    async def mark_reminded(self, key: str, day: dt.date) -> bool: ...
+
+
+class CycleRepo(SurveyRepo, DigestRepo, ReminderRepo, ReportRepo, Protocol):
+    """What the medborgarlöfte's cycle reads and writes (surveys, digests, reminders)."""

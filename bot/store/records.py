@@ -89,3 +89,54 @@ class SessionRequest:
     updated_at: dt.datetime | None = None
     municipality: str = ""  # "" = the store's home
     id: int | None = None
+
+
+# -- the medborgarlöfte's cycle: a safety survey, a public digest, reminders ------------
+
+DigestState = Literal["draft", "published"]
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """A survey period of one municipality (staff open and close it): residents answer
+    the knowledge base's survey questions while `opens <= today <= closes` and it is not
+    closed."""
+
+    municipality: str  # "" = the store's home
+    opens: dt.date
+    closes: dt.date  # the last day answers are taken (inclusive)
+    closed: dt.date | None = None  # the day staff closed it early; None: runs to `closes`
+    id: int | None = None  # set by the store
+
+    def open_on(self, day: dt.date) -> bool:
+        """Whether answers are taken on `day`."""
+        return self.opens <= day <= self.closes and (self.closed is None or day < self.closed)
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyAnswer:
+    """One resident's answers to a survey, anonymous as feedback is: only these fields (no
+    sender, room, event, day or time of day; the survey period is the only time)."""
+
+    survey: int  # Survey.id
+    # question id -> the answer: int (scale 1..5), str (a choice id, "ja"/"nej"), list[str]
+    # (ranked choice ids, first = most important), str (free text, already redacted)
+    answers: dict[str, int | str | list[str]]
+    lang: Lang
+    municipality: str = ""  # the survey's; "" = the store's home
+    id: int | None = None  # set by the store
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """A public text of what police and municipality did in [start, end] (a month), made
+    from the activity log, approved by staff before it is published."""
+
+    municipality: str  # "" = the store's home
+    start: dt.date
+    end: dt.date
+    texts: dict[str, str]  # lang -> Markdown ("sv", "en")
+    state: DigestState = "draft"
+    made: dt.datetime | None = None  # set by the store when None
+    published: dt.datetime | None = None  # set by `publish_digest`
+    id: int | None = None  # set by the store

@@ -49,3 +49,9 @@ def grouped(n: int, lang: str) -> str:
     """A count as people read it: "44 803" in Swedish (a no-break space), "44,803" in
     English."""
     return f"{n:,}".replace(",", "\u00a0" if lang == "sv" else ",")
+
+
+def decimal(x: float, lang: str) -> str:
+    """A mean with one decimal, as people read it: "3,4" in Swedish, "3.4" in English."""
+    text = f"{x:.1f}"
+    return text if lang.startswith("en") else text.replace(".", ",")

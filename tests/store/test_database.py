@@ -18,11 +18,14 @@ from bot.store import ports as store_ports
 from bot.store.activities import ActivityRepository
 from bot.store.database import Query, as_date, as_time, writes
 from bot.store.dialect import DIALECTS, POSTGRES, SQLITE
+from bot.store.digests import DigestRepository
 from bot.store.feedback import FeedbackRepository
 from bot.store.records import Activity
+from bot.store.reminders import ReminderRepository
 from bot.store.session_requests import RequestRepository
 from bot.store.sqlite import _sql, _value
 from bot.store.state import StateRepository
+from bot.store.surveys import SurveyRepository
 from bot.store.unanswered import UnansweredRepository
 
 STORE = Path(__file__).resolve().parents[2] / "bot" / "store"
@@ -139,6 +142,9 @@ PORTS = [
     (store_ports.UnansweredRepo, UnansweredRepository),
     (store_ports.ActivityRepo, ActivityRepository),
     (store_ports.RequestRepo, RequestRepository),
+    (store_ports.SurveyRepo, SurveyRepository),
+    (store_ports.DigestRepo, DigestRepository),
+    (store_ports.ReminderRepo, ReminderRepository),
 ]
 
 

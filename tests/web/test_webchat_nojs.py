@@ -65,7 +65,7 @@ async def test_the_page_has_the_contract_dom(shipped_bot: Bot, clock: FixedClock
         assert (form["method"], form["action"]) == ("post", "/chat/send")
         dom.one("label", for_="message")
         assert dom.one("input", id="message")["name"] == "text"
-        assert dom.one("input", name="token")["value"] == ""
+        assert {f["value"] for f in dom.find("input", name="token")} == {""}
         dom.one("button", id="send", type="submit")
         links = dom.find("a", hreflang="en")
         assert links and links[0]["lang"] == "en"
@@ -150,8 +150,8 @@ async def test_an_expired_conversation_starts_again(clock: FixedClock) -> None:
         token = await start(client)
         expired = await post(client, token=token[::-1], text="finns du?")
         dom = Dom(await expired.text())
-        assert dom.one("input", name="token")["value"] == ""  # the next send starts anew
+        assert {f["value"] for f in dom.find("input", name="token")} == {""}  # starts anew
         assert dom.one("input", id="message")["value"] == "finns du?"
         shown = await page(client, "/chat", c="okänd-token-som-inte-finns")
-        assert shown.one("input", name="token")["value"] == ""
+        assert {f["value"] for f in shown.find("input", name="token")} == {""}
         assert "nytt" in "".join(shown.text)

@@ -186,3 +186,22 @@ async def test_the_page_keeps_the_contracted_dom(page: Page, server: BotServer) 
     for needed in ("112", "114 14", "polisen.se"):
         assert needed in facts["footer"], facts["footer"]
     assert facts["statement"], facts["footer"]
+
+
+async def test_what_has_happened_button_asks_without_a_reload(page: Page, server: BotServer,
+                                                             axe_source: str) -> None:
+    await open_chat(page, server)
+    marker = await page.evaluate("window.__kept = 'same page'")
+    assert marker == "same page"
+    button = page.locator("#digest-ask button")
+    await expect(button).to_have_text("Vad har hänt?")
+    await button.click()
+    log = page.locator("#transcript")
+    # Nothing is published on this test server: the honest answer, in the log.
+    answer = log.locator(".msg-bot", has_text="har inte publicerat någon sammanfattning")
+    await expect(answer).to_have_count(1)
+    await expect(log.locator(".msg-you", has_text="Vad har hänt?")).to_have_count(1)
+    assert await page.evaluate("window.__kept") == "same page"  # the script sent it
+    await expect(page.locator("#message")).to_be_editable()
+    await assert_ids_once(page)
+    await assert_axe_clean(page, axe_source, "asked what has happened")

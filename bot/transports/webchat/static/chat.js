@@ -420,6 +420,18 @@
     });
   });
 
+  // "Vad har hänt?" under the transcript: asked like a typed message (without the
+  // script the plain form posts it).
+  var quick = document.getElementById("digest-ask");
+  if (quick) {
+    quick.addEventListener("submit", function (ev) {
+      var button = ev.submitter || document.activeElement;
+      if (!button || button.name !== "text" || !quick.contains(button)) { return; }
+      ev.preventDefault();
+      send(button.value, function (id) { disableBefore(id); });
+    });
+  }
+
   // --- inside the widget's frame -----------------------------------------------------------
   if (embed && window.parent !== window) {
     window.addEventListener("message", function (ev) {
