@@ -55,7 +55,8 @@ def generated(n_topics: int, seed: int = 7) -> tuple[KnowledgeBase, list[str]]:
                    if w.isalpha() and len(w) > 3})
     made_up = sorted({"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
                       for _ in range(30_000)})
-    topics = [t.model_dump() for t in shipped.topics]
+    # By alias, without the unset ("sv-lattlast", not sv_lattlast=None): it validates again.
+    topics = [t.model_dump(by_alias=True, exclude_none=True) for t in shipped.topics]
     asked: list[str] = []
     for i in range(n_topics):
         words = rng.sample(made_up, 6) + rng.sample(real, 2)
@@ -74,7 +75,7 @@ def generated(n_topics: int, seed: int = 7) -> tuple[KnowledgeBase, list[str]]:
             cut = rng.randrange(1, len(word))
             question[k] = word[:cut] + word[cut + 1:] + rng.choice("aeiklnrst")
             asked.append(" ".join(question))
-    data = shipped.model_dump()
+    data = shipped.model_dump(by_alias=True, exclude_none=True)
     data["topics"] = topics
     return KnowledgeBase(KnowledgeFile.model_validate(data)), asked
 

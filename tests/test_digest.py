@@ -147,7 +147,8 @@ def test_a_month_not_understood(words: str) -> None:
     "hur många trafikkontroller har det blivit i Åsele?", "what has been done in Gafsele",
     "how many speed checks have the police done", "has there been any patrols in Hälla",
     "what have the cops been up to in Dorotea", "hur många gånger har snuten varit i Lomsjö",
-    "vilka kontroller har gjorts i Fredrika?", "did the council do anything in Gafsele"])
+    "vilka kontroller har gjorts i Fredrika?", "did the council do anything in Gafsele",
+    "Har polisen gjort några kontroller här i byn?", "har ni gjort det ni lovade?"])
 def test_questions_about_what_was_done(text: str) -> None:
     from bot.text.normalize import fold
     assert asks(fold(text))

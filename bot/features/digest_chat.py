@@ -70,6 +70,9 @@ _ASKS = re.compile(
     + r" (?:gjort|gjorde|utratt\w*|hunnit)"
     r"|\bvad har (?:det )?gjorts\b|\bwhat (?:has|have) been done\b"
     r"|\bhar " + _BY + r" gjort (?:nagot|nat|nagonting|nan)\b"
+    # "har polisen gjort några kontroller här?", "har ni gjort det ni lovade?"
+    r"|\bhar " + _BY + r" gjort (?:nagra|nan|manga|fler) (?:\w+ )?" + _CHECKS
+    + r"|\bhar " + _BY + r" gjort (?:det|vad) (?:\w+ )?(?:sa|sagt|lovade|lovat)\b"
     r"|\bhar " + _BY + r" (?:varit ute|synts|patrullerat|haft (?:nagra |nan )?" + _CHECKS
     + r")"
     r"|\bwhat (?:have|has|did) " + _BY + _SOFT + r" (?:done|do|been doing|been up to)\b"
