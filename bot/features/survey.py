@@ -51,6 +51,7 @@ from bot.knowledge.schema import SurveyQuestion
 from bot.store.ports import SurveyRepo
 from bot.store.records import SurveyAnswer
 from bot.text.lang import base
+from bot.text.numbers import read_int
 
 START_WORDS = 8  # a start phrase in a longer message is part of something else
 _START = re.compile(r"\b(?:(?:jag vill |vill )?svara pa enkaten|trygghetsenkat(?:en)?|"
@@ -66,7 +67,8 @@ _WANTS = re.compile(r"\b(?:svara\w*|delta\w*|vara med|fylla i|fyller i|ga med|go
                     r"|take|fill|answer|participate|join|do it|do the)\b")
 _NUMBERS = re.compile(r"[\s,;.&+]+|\boch\b|\band\b")
 _NAMES = re.compile(r"[,;\n]+")
-TEXTS = ("svy_about", "svy_title", "svy_private", "svy_none_open", "svy_next", "svy_last",
+TEXTS = ("svy_text_words", "svy_about", "svy_title", "svy_private", "svy_none_open",
+         "svy_next", "svy_last",
          "svy_already", "svy_closed_meanwhile", "svy_saved", "svy_no_questions",
          "svy_invite", "svy_invite_button", "svy_rank_hint", "svy_rank_bad",
          "svy_rank_many", "svy_skipped", "svy_summary", "svy_not_a_report", "svy_yes",
@@ -126,6 +128,8 @@ class SurveyForm(Form):
     def accept(self, step: Step, text: str, lang: Lang) -> tuple[Any, str | None]:
         if isinstance(step, RankStep):
             return read_rank(step, text, lang), None
+        if read_int(text) is not None:  # "3": a slip meant for a question before
+            raise NotAccepted(t("svy_text_words", lang))
         return redacted_answer(self.holder, text, lang)
 
     def notice(self, step: Step, text: str, lang: Lang) -> str | None:
