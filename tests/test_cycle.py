@@ -136,6 +136,13 @@ async def test_the_whole_cycle(cycle_bot: Bot, store: Store, clock: FixedClock,
         assert set(row.answers) <= {"trygg-kvall", "oro", "undvikit", "prioritera", "ovrigt"}
         assert "@r" not in repr(row) and "dm" not in repr(row)
 
+    # While it runs, staff and the report see the count only (no before-and-after).
+    running = await staff(bot, "/enkät resultat Åsele")
+    assert "30 svar hittills" in running and "±18" not in running
+    text = await report(shipped_holder, store, dt.date(2025, 1, 1), dt.date(2026, 12, 31),
+                        "md", "sv", dt.date(2026, 11, 29), ["asele"])
+    assert "En trygghetsenkät pågår" in text and "±18" not in text
+
     # December: the survey has closed by its date; the daily jobs run day by day.
     sent = await days(bot, outbox, clock, dt.date(2026, 11, 25), dt.date(2026, 12, 1),
                       courier)

@@ -4,6 +4,7 @@ and sending, the residents' questions, and the monthly draft (an injected day)."
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from bot.features.digest_chat import Digests, asks, read_month
 from bot.features.sessions import SESSION_KIND
 from bot.features.whereabouts import Whereabouts
 from bot.knowledge.holder import KnowledgeHolder
-from bot.store import Store
+from bot.store import Store, StoreError
 from bot.store.records import Activity, Digest, Feedback
 from tests.conftest import ask
 from tests.couriers import RecordingCourier, outbox_for
@@ -362,11 +363,33 @@ async def test_the_monthly_draft_is_made_once(digests: Digests, store: Store, ou
 
 async def test_the_monthly_draft_is_made_once_across_processes(
         digests: Digests, store: Store, outbox: Outbox, courier: RecordingCourier) -> None:
-    # Another process marked the month's key and its draft is gone (deleted by hand):
-    # not made again.
+    # Another process has told the staff room (it marked the month's key): the draft is
+    # made all the same (one a month, whoever makes it), the room is not told again.
     assert await store.mark_reminded("digest:asele:2026-10", dt.date(2026, 11, 1))
     await digests.tick(dt.date(2026, 11, 2))
-    assert "asele" not in {d.municipality for d in await store.list_digests()}
+    await outbox.drain()
+    assert "asele" in {d.municipality for d in await store.list_digests()}
+    assert not any("(Åsele)" in text for _, text in courier.rooms)
+
+
+async def test_a_monthly_draft_that_fails_is_made_the_next_day(
+        digests: Digests, store: Store, outbox: Outbox, courier: RecordingCourier,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    real = store.list_feedback
+    failures = iter([True])
+
+    async def once_away(*args: Any, **kwargs: Any) -> Any:
+        if next(failures, False):
+            raise StoreError("away for a moment")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "list_feedback", once_away)
+    with pytest.raises(StoreError):
+        await digests.tick(dt.date(2026, 11, 1))
+    await digests.tick(dt.date(2026, 11, 2))
+    await outbox.drain()
+    assert "asele" in {d.municipality for d in await store.list_digests()}
+    assert any("(Åsele)" in text for _, text in courier.rooms)
 
 
 async def test_no_monthly_draft_when_switched_off(shipped_holder: KnowledgeHolder,

@@ -110,8 +110,11 @@ def test_no_reminders_after_an_ended_agreement() -> None:
     periods = [{"id": "2019-2020", "start": "2019-01-01", "end": "2020-12-31"}]
     kb = base(prolonged=False, end=dt.date(2022, 12, 31), periods=periods)
     assert keys(kb, dt.date(2021, 1, 1)) == ["followup::2021-01-01:due"]
-    assert keys(kb, dt.date(2022, 12, 15)) == []  # 2023-01-01 is after the end
-    assert keys(kb, dt.date(2023, 1, 1)) == []
+    # The follow-up the day after its last day closes its last two years: reminded.
+    assert keys(kb, dt.date(2022, 12, 15)) == ["followup::2023-01-01:month-before"]
+    assert keys(kb, dt.date(2023, 1, 1)) == ["followup::2023-01-01:due"]
+    assert keys(kb, dt.date(2023, 2, 1)) == []  # nothing after it
+    assert keys(kb, dt.date(2024, 12, 15)) == [] and keys(kb, dt.date(2025, 1, 1)) == []
     prolonged = base(prolonged=True, periods=periods)
     assert keys(prolonged, dt.date(2023, 1, 1)) == ["followup::2023-01-01:due"]
 

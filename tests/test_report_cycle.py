@@ -149,7 +149,8 @@ def test_the_survey_results_and_their_comparison(kb: KnowledgeBase) -> None:
     assert "2024" not in part  # the earlier survey is the previous period's
     assert "±29" in part  # 1/√12
     assert "| Svar på trygghetsenkäten | 3 | 12 | +9 |" in md
-    assert "| Trygghet i enkäten, medelvärde (1–5) | 2,3 | 3,5 | +1,2 |" in md
+    # The previous survey's mean is left out: one of its cells is hidden ("<3").
+    assert "| Trygghet i enkäten, medelvärde (1–5) | – | 3,5 | – |" in md
     page = build_report(kb, START, END, [], [], [], "html", "sv", TODAY, surveys=surveys)
     survey_part = page[page.index('<section class="survey">'):]
     survey_part = survey_part[:survey_part.index("</section>")]
@@ -169,7 +170,9 @@ def test_the_survey_results_and_their_comparison(kb: KnowledgeBase) -> None:
     assert cell[("trygg-kvall", "1", "count")] == "0"
     comparison = {(r["group"], r["status"]): r["count"] for r in rows
                   if r["section"] == "comparison"}
-    assert comparison[("survey_safety", "change")] == "1.2"
+    # The previous survey's mean is hidden (a "<3" cell), so there is no change to show.
+    assert comparison[("survey_safety", "current")] == "3.5"
+    assert comparison[("survey_safety", "change")] == ""
 
 
 async def test_reporting_fetches_the_previous_period_and_the_surveys(tmp_path: Path) -> None:

@@ -333,9 +333,15 @@ async def test_results_suppress_small_cells(bot: Bot, store: Store) -> None:
     for scale, worry in ((4, "trafik"), (4, "trafik"), (5, "trafik"), (2, "vald")):
         await store.add_survey_answer(SurveyAnswer(
             survey.id or 0, {"trygg-kvall": scale, "oro": worry}, "sv", "asele"))
+    # While it runs: the count alone (before and after one answer would tell it).
+    running = (await ask(bot, "/enkät resultat", sender=ASA)).text
+    assert "4 svar hittills" in running and "Trafiken" not in running
+    assert "4 svar hittills" in (await ask(bot, "/enkät texter", sender=ASA)).text
+    assert "stängd" in (await ask(bot, "/enkät stäng", sender=ASA)).text
     reply = await ask(bot, "/enkät resultat", sender=ASA)
     text = reply.text
-    assert "4 svar" in text and "Medelvärde: 3,8" in text
+    # The mean (3,8) with the counts would tell the hidden "<3" cells: left out.
+    assert "4 svar" in text and "Medelvärde:" not in text and "för få svar" in text
     assert "2 – ganska otrygg: <3 (<3)" in text and "Våld och hot: .. (..)" in text
     assert "Trafiken: 3" not in text and "75 %" not in text
     assert "±50 procentenheter" in text and "inget slumpmässigt urval" in text
@@ -346,6 +352,7 @@ async def test_texts_only_from_three_answers_and_literal(bot: Bot, store: Store)
     [survey] = await store.list_surveys()
     sid = survey.id or 0
     await store.add_survey_answer(SurveyAnswer(sid, {"ovrigt": "Mörkt **här**"}, "sv"))
+    await store.close_survey(sid, TODAY)  # results and texts once it has closed
     assert "färre än 3" in (await ask(bot, "/enkät texter", sender=ASA)).text
     for n in range(2):
         await store.add_survey_answer(SurveyAnswer(sid, {"trygg-kvall": 3 + n}, "sv"))

@@ -29,6 +29,7 @@ from typing import Protocol
 
 from bot.config import DigestSettings
 from bot.core.address import Address
+from bot.core.clock import TZ
 from bot.core.commands import Command
 from bot.core.messages import Lang, Outcome, Reply
 from bot.core.outbox import Outbox
@@ -48,6 +49,7 @@ from bot.store.records import Digest
 from bot.text.normalize import fold
 
 MONTHLY_DAYS = range(1, 8)  # the days of a month the monthly draft is made on
+SAME = dt.timedelta(seconds=1)  # a publication this close to ours is ours (as stored)
 _APPROVE = frozenset({"godkann", "godkänn", "approve", "publicera", "publish"})
 _MONTH_NAMES = {fold(name): i for i, names in enumerate((
     ("januari", "january", "jan"), ("februari", "february", "feb"), ("mars", "march", "mar"),
@@ -227,11 +229,15 @@ class Digests:
         ids = cover.ids if len(self.holder.area) > 1 else self._ids()
         lines = []
         for ident in ids:
-            drafts = await self.store.list_digests("draft", municipalities=self._only(ident),
-                                                   limit=1)
-            if not drafts or drafts[0].id is None:
+            drafts = await self.store.list_digests("draft", municipalities=self._only(ident))
+            # The draft made last: the one the preview just showed, whatever its month.
+            latest = max(drafts, key=lambda d: (d.made or dt.datetime.min.replace(
+                tzinfo=dt.UTC), d.id or 0), default=None)
+            if latest is None or latest.id is None:
                 continue
-            published = await self.store.publish_digest(drafts[0].id, turn.now)
+            published = await self.store.publish_digest(latest.id, turn.now)
+            if published.published is None or abs(published.published - turn.now) > SAME:
+                continue  # published by someone else meanwhile: sent by them, not twice
             lines.append(self._publish(published, ident, turn.lang))
         if not lines:
             return self._reply(turn, t("dg_nothing", turn.lang))
@@ -263,9 +269,11 @@ class Digests:
             made = await self.store.list_digests(municipalities=self._only(ident), limit=50)
             if any(d.start == start and d.end == end for d in made):
                 continue  # drafted (by staff or an earlier day) or published already
-            if not await self.store.mark_reminded(f"digest:{ident}:{start:%Y-%m}", today):
-                continue  # another process of this deployment did it
+            # Made first (one draft a month whoever makes it), then marked: a draft that
+            # fails (the store away) is tried again the next day; one notice a month.
             await self.make(ident, start, end, now)
+            if not await self.store.mark_reminded(f"digest:{ident}:{start:%Y-%m}", today):
+                continue  # another process of this deployment told the room
             room = self.roles.room_of(ident)
             if room is not None:
                 self.outbox.to(room, t("dg_ready", self.lang, kommun=self._name(ident),
@@ -292,7 +300,7 @@ class Digests:
         if place is not None:
             return await self._place(turn, kb, ident, place, published)
         latest = published[0]
-        when = latest.published.date() if latest.published else latest.end
+        when = latest.published.astimezone(TZ).date() if latest.published else latest.end
         return self._answer(turn, self._text(latest, turn.lang).rstrip() + "\n\n" + t(
             "dg_published_on", turn.lang, day=day_text(when, turn.lang)))
 

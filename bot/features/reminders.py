@@ -94,12 +94,15 @@ def _follow_ups(kb: KnowledgeBase, today: dt.date, name_in_command: bool) -> lis
     agreement = kb.data.agreement
     if agreement is None or agreement.follow_up is None:
         return []
+    # An agreement that is not prolonged is followed up to its end: the follow-up due the
+    # day after its last day (2027-01-01 for one ending 2026-12-31) is the last.
     ended = not agreement.prolonged_until_further_notice
-    if ended and today > agreement.end:
+    last = agreement.end + dt.timedelta(days=1)
+    if ended and today > last + dt.timedelta(days=LATE_DAYS):
         return []
     found = []
     for d, start in due_dates(kb, today + dt.timedelta(days=BEFORE_DAYS)):
-        if ended and d > agreement.end:
+        if ended and d > last:
             break
         if d - dt.timedelta(days=BEFORE_DAYS) <= today < d:
             which, key = "rm_followup_soon", "month-before"

@@ -243,7 +243,7 @@ def collect(kb: KnowledgeBase, start: dt.date, end: dt.date,
         sections=_sections(kb, start, end, today, lang, tallies, months),
         sessions=_sessions(requests, start, end, kb, lang),
         feedback=_feedback(feedback, start, end, kb, lang),
-        cycle=collect_cycle(kb, start, end, activities, feedback, surveys, lang))
+        cycle=collect_cycle(kb, start, end, activities, feedback, surveys, lang, today))
 
 
 # ------------------------------------------------------------------ Markdown

@@ -129,10 +129,15 @@ def _count(n: int, lang: Lang) -> tuple[str, float | None]:
 
 def collect_cycle(kb: KnowledgeBase, start: dt.date, end: dt.date,
                   activities: Sequence[Activity], feedback: Sequence[Feedback],
-                  surveys: Sequence[tuple[Survey, Sequence[SurveyAnswer]]], lang: Lang
-                  ) -> Cycle:
+                  surveys: Sequence[tuple[Survey, Sequence[SurveyAnswer]]], lang: Lang,
+                  today: dt.date | None = None) -> Cycle:
     first, last = previous_window(start, end)
     previous = f"{day(first, lang)} – {day(last, lang)}"
+    # A survey still taking answers shows no results: two reports a day apart would
+    # otherwise tell what the one person who answered in between said.
+    still = [s for s, _ in surveys if today is not None and s.open_on(today)
+             and s.opens <= end and last_day(s) >= start]
+    surveys = [(s, a) for s, a in surveys if s not in still]
     parts = _surveys(kb, surveys, start, end, lang)
     before = _surveys(kb, surveys, first, last, lang,
                       skip=frozenset(p.survey.id for p in parts))
@@ -179,7 +184,8 @@ def collect_cycle(kb: KnowledgeBase, start: dt.date, end: dt.date,
     return Cycle(ratings=ratings(feedback, start, end, kb, lang), surveys=parts,
                  previous=previous, previous_start=first, previous_end=last, changes=changes,
                  note=t("rp_compare_months" if whole_months(start, end) else "rp_compare_note",
-                        lang, previous=previous))
+                        lang, previous=previous),
+                 running=tuple(f"{day(s.opens, lang)} – {day(s.closes, lang)}" for s in still))
 
 
 # ------------------------------------------------------------------ Markdown and CSV
@@ -200,8 +206,10 @@ def render_md(cycle: Cycle, lang: Lang, table: Callable[..., list[str]],
                       (f"**{cycle.ratings.total.label}**", cycle.ratings.total.n,
                        decimal(cycle.ratings.total.mean, lang))])
     out += [f"## {t('rp_survey', lang)}", ""]
-    if not cycle.surveys:
+    if not cycle.surveys and not cycle.running:
         out += [t("rp_survey_none", lang), ""]
+    out += [*(t("rp_survey_running", lang, dates=dates) for dates in cycle.running),
+            *([""] if cycle.running else [])]
     for part in cycle.surveys:
         out += [f"### {t('rp_survey_dates', lang, dates=part.dates)}", "",
                 part.markdown.strip(), ""]

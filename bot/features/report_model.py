@@ -104,6 +104,9 @@ class Cycle:
     previous_end: dt.date
     changes: list[Change]
     note: str  # which previous period, and how counts under 3 are shown
+    # Surveys still running on the day the report is made ("15 januari – 28 februari
+    # 2027"): their results are shown once they have closed (no differencing by date).
+    running: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -191,8 +191,11 @@ def refusal(form: SurveyForm, turn: Turn) -> str | None:
             lines.append(t("svy_next", turn.lang, opens=coming.opens.isoformat(),
                            closes=coming.closes.isoformat()))
         elif last is not None:
+            # Closed by staff on a day: that day took no more answers.
+            ended = (min(last.closes, last.closed - dt.timedelta(days=1))
+                     if last.closed else last.closes)
             lines.append(t("svy_last", turn.lang, opens=last.opens.isoformat(),
-                           closes=(last.closed or last.closes).isoformat()))
+                           closes=max(ended, last.opens).isoformat()))
         return " ".join(lines)
     if form.surveys.answered(survey.id, turn):
         return t("svy_already", turn.lang)
@@ -262,7 +265,7 @@ class SurveyStart:
             where.on_choice(form.key, self._begin)
 
     async def _begin(self, turn: Turn) -> Reply:
-        await self.form.surveys.ensure()
+        await self.form.surveys.ensure(turn.now)
         if not private(turn):
             return Reply(t("svy_private", turn.lang), Outcome.DIALOGUE, turn.lang)
         return await self.dialogues.start(self.form.key, turn)

@@ -106,11 +106,14 @@ def _question(question: SurveyQuestion, answers: Sequence[SurveyAnswer],
                               firsts=[(ident, label, first.cells[ident])
                                       for ident, label in listed])
     values = [str(g) for g in given if str(g) in known]
+    rows = _table(Counter(values), listed, len(values))
     mean = None
-    if question.kind == "scale" and len(values) >= SMALL:
+    # The mean with the counts would give a hidden cell away (5, 5, 1: "<3", "<3", 3,7
+    # fits only 2 and 1): shown only when no cell of the question is hidden.
+    if (question.kind == "scale" and len(values) >= SMALL
+            and not any(is_suppressed(count) for _, _, count, _ in rows)):
         mean = sum(int(v) for v in values) / len(values)
-    return QuestionResult(question.id, question.kind, text, len(values),
-                          _table(Counter(values), listed, len(values)), mean)
+    return QuestionResult(question.id, question.kind, text, len(values), rows, mean)
 
 
 def tally(survey: Questions, answers: Sequence[SurveyAnswer], kb: KnowledgeBase | None,
@@ -149,6 +152,8 @@ def markdown(results: SurveyResults, lang: Lang) -> str:
                 rows.append(t("svy_res_firsts", lang, firsts=firsts))
         if q.mean is not None:
             rows.append(t("svy_res_mean", lang, mean=decimal(q.mean, lang)))
+        elif q.kind == "scale" and q.answered >= SMALL:
+            rows.append(t("svy_res_mean_hidden", lang))
         lines.append("\n".join([head, *rows]))
     if suppressed:
         lines.append(t("fbs_legend", lang))

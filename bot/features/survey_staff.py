@@ -35,7 +35,7 @@ _SUBCOMMANDS = {"oppna": "open", "open": "open", "stang": "close", "close": "clo
                 "resultat": "results", "results": "results", "texter": "texts",
                 "texts": "texts"}
 _DATE_KEYS = {"past": "svy_date_past", "too_far": "svy_date_too_far"}
-TEXTS = ("svy_date_past", "svy_date_too_far",
+TEXTS = ("svy_res_running", "svy_res_mean_hidden", "svy_date_past", "svy_date_too_far",
          "svy_which", "svy_opened", "svy_open_already", "svy_dates_order",
          "svy_too_long", "svy_none_to_close", "svy_closed", "svy_no_survey",
          "svy_res_head", "svy_texts_head", "svy_texts_few", "svy_texts_none",
@@ -71,7 +71,7 @@ class SurveyStaff:
         cover = covered(self.holder.area, self.roles.scope(turn), turn, rest)
         if isinstance(cover, Reply):
             return cover
-        await self.surveys.ensure()
+        await self.surveys.refresh()  # another process may have opened or closed one
         what = _SUBCOMMANDS[fold(head)]
         if what == "open":
             return await self.open(turn, cover)
@@ -161,6 +161,12 @@ class SurveyStaff:
             if questions is None:
                 parts.append(head + "\n\n" + t("svy_no_survey", turn.lang,
                                                  name=self._name(ident)))
+                continue
+            if survey.open_on(turn.today):
+                # Results while it runs would tell, asked before and after, what the one
+                # person who answered in between said: the count only, until it closes.
+                parts.append(head + "\n\n" + t("svy_res_running", turn.lang,
+                                                 n=len(answers)))
                 continue
             if not texts:
                 parts.append(head + "\n\n" + markdown(tally(questions, answers, kb,

@@ -71,7 +71,7 @@ class Theme(Strict):
     """What promises can be about ("trafik"): topics ask for the promises on a theme with
     {promises_about[ID]}, so that a new period's promises reach the right answers."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
     label: Text  # "trafik" / "traffic", used in "none of the current promises is about …"
 
 
@@ -158,7 +158,7 @@ class Document(Strict):
 
 
 class Contact(Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
     role: Text
     name: str = ""  # filled in by the municipality; empty means "not published"
     phone: str | None = None
@@ -227,7 +227,7 @@ class SurveyQuestion(Strict):
     of `choices`, `rank` up to `pick` of them in order, `text` free text (redacted as
     feedback is). `choices_from: themes` takes the base's themes as the choices."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
     kind: SurveyKind
     text: Text
     choices: list[ChoiceItem] = []
