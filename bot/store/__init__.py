@@ -6,7 +6,8 @@
 
 The rooms: `database.py` (the API every query uses; drivers `sqlite.py`, `postgres.py`),
 `migrations.py` (the schema, written once), a repository a concern (`state.py`,
-`feedback.py`, `unanswered.py`, `activities.py`, `session_requests.py`) with its protocol
+`feedback.py`, `unanswered.py`, `activities.py`, `session_requests.py`, `surveys.py`,
+`digests.py`, `reminders.py`) with its protocol
 in `ports.py`, and `base.Store`, which owns them all.
 """
 
