@@ -64,7 +64,7 @@ def test_the_draft_groups_by_promise_and_names_places_with_counts(
         shipped_holder: KnowledgeHolder) -> None:
     kb = shipped_holder.area.bases["asele"]
     activities, given = october()
-    text = digest.draft(kb, activities, given, [], *OCT, "sv")
+    text = digest.draft(kb, activities, given, *OCT, "sv")
     assert text.startswith("## Vad polis och kommun har gjort i Åsele, oktober 2026\n")
     assert "Insatser som polisen och kommunen loggade under oktober 2026: 7." in text
     assert "Informationsträffar som hölls: 2." in text
@@ -86,7 +86,7 @@ def test_the_draft_groups_by_promise_and_names_places_with_counts(
 def test_the_draft_is_made_in_english_as_well(shipped_holder: KnowledgeHolder) -> None:
     kb = shipped_holder.area.bases["asele"]
     activities, given = october()
-    texts = digest.drafts(kb, activities, given, [], *OCT)
+    texts = digest.drafts(kb, activities, given, *OCT)
     assert set(texts) == {"sv", "en"}
     en = texts["en"]
     assert en.startswith("## What police and municipality have done in Åsele, October 2026")
@@ -98,7 +98,7 @@ def test_the_draft_is_made_in_english_as_well(shipped_holder: KnowledgeHolder) -
 
 def test_a_month_with_nothing_says_so(shipped_holder: KnowledgeHolder) -> None:
     kb = shipped_holder.area.bases["dorotea"]
-    text = digest.draft(kb, [], [], [], *OCT, "sv")
+    text = digest.draft(kb, [], [], *OCT, "sv")
     assert "Polisen och kommunen loggade inga insatser under oktober 2026." in text
     assert "Inga synpunkter kom in via chatten under oktober 2026." in text
     assert "###" in text and "Annat arbete" not in text
@@ -106,7 +106,7 @@ def test_a_month_with_nothing_says_so(shipped_holder: KnowledgeHolder) -> None:
 
 def test_few_feedback_entries_are_not_broken_down(shipped_holder: KnowledgeHolder) -> None:
     kb = shipped_holder.area.bases["asele"]
-    text = digest.draft(kb, [], feedback("trafik", 2), [], *OCT, "sv")
+    text = digest.draft(kb, [], feedback("trafik", 2), *OCT, "sv")
     assert "Färre än tre synpunkter" in text
     assert "trafik" not in text.lower().split("färre än tre")[1]
 
@@ -438,3 +438,18 @@ async def test_one_municipality_deployment(store: Store, clock: FixedClock,
     assert "oktober 2026" in shown.text and "Publicerad 28 november 2026" in shown.text
     await ask(bot, "/sammanfattning godkänn", sender=POLIS)
     assert len(await store.list_digests("published")) == 1
+
+
+def test_the_places_of_work_with_people_are_never_published(
+        shipped_holder: KnowledgeHolder) -> None:
+    kb = shipped_holder.area.bases["asele"]
+    assert {a.id for a in kb.data.activities if not a.public_place} == {
+        "samtal-unga", "valdsforebyggande"}
+    day = dt.date(2026, 10, 6)
+    done = [act("samtal-unga", "Gafsele", day), act("samtal-unga", "Gafsele", day),
+            act("trafikkontroll", "Gafsele", day)]
+    text = digest.draft(kb, done, [], *digest.month_of(day), "sv")
+    assert "- Samtal med unga: 2\n" in text  # counted, the place left out
+    assert "Trafikkontroll: 1 – Gafsele 1" in text
+    counts = digest.place_counts(kb, done, "Gafsele", [digest.month_of(day)], "sv")
+    assert counts == ["Trafikkontroll 1"]

@@ -36,7 +36,7 @@ from bot.features.sessions import SESSION_KIND
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.render import MONTHS
 from bot.privacy.small_cells import is_suppressed, protect
-from bot.store.records import Activity, Feedback, SessionRequest
+from bot.store.records import Activity, Feedback
 from bot.text.lang import Lang
 
 LANGS: tuple[Lang, ...] = ("sv", "en")  # a digest is stored with a text in each
@@ -137,14 +137,11 @@ def _feedback(kb: KnowledgeBase, feedback: Sequence[Feedback], month: str,
 
 
 def draft(kb: KnowledgeBase, activities: Iterable[Activity], feedback: Iterable[Feedback],
-          requests: Iterable[SessionRequest], start: dt.date, end: dt.date,
-          lang: Lang) -> str:
+          start: dt.date, end: dt.date, lang: Lang) -> str:
     """The digest of [start, end] (a month) for `kb`'s municipality, in Markdown.
 
-    `requests` are not counted: a request marked done is logged as an activity of the
-    session type (sessions.SESSION_KIND), which is what is counted; they are taken so that
-    a caller hands over what the report reads."""
-    del requests  # see the docstring: counting them as well would count a session twice
+    Information sessions are the activities of the session type (sessions.SESSION_KIND):
+    a request marked done is logged as one, so requests are not read at all."""
     if end < start:
         raise ValueError(f"the digest's month ends ({end}) before it starts ({start})")
     done = [a for a in activities if start <= a.day <= end]
@@ -163,10 +160,9 @@ def draft(kb: KnowledgeBase, activities: Iterable[Activity], feedback: Iterable[
 
 
 def drafts(kb: KnowledgeBase, activities: Sequence[Activity], feedback: Sequence[Feedback],
-           requests: Sequence[SessionRequest], start: dt.date, end: dt.date
-           ) -> dict[str, str]:
+           start: dt.date, end: dt.date) -> dict[str, str]:
     """The digest in every language it is stored with: lang -> Markdown."""
-    return {lang: draft(kb, activities, feedback, requests, start, end, lang)
+    return {lang: draft(kb, activities, feedback, start, end, lang)
             for lang in LANGS}
 
 

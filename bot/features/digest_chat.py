@@ -22,6 +22,7 @@ resident, nor are numbers of a month not yet approved).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -46,6 +47,7 @@ from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.render import day as day_text
 from bot.store.ports import DigestRepo, ReminderRepo, ReportRepo
 from bot.store.records import Digest
+from bot.text.lang import base
 from bot.text.normalize import fold
 
 MONTHLY_DAYS = range(1, 8)  # the days of a month the monthly draft is made on
@@ -187,15 +189,12 @@ class Digests:
         only = self._only(ident)
         activities = await self.store.list_activities(start, end, municipalities=only)
         feedback = await self.store.list_feedback(start, end, municipalities=only)
-        requests = await self.store.list_requests(start=start, end=end, municipalities=only)
-        texts = digest.drafts(self._kb(ident), activities, feedback, requests, start, end)
-        made = Digest(ident, start, end, texts, "draft", made=now)
-        return Digest(ident, start, end, texts, "draft", made=now,
-                      id=await self.store.save_digest(made))
+        made = Digest(ident, start, end, digest.drafts(self._kb(ident), activities, feedback,
+                                                       start, end), "draft", made=now)
+        return dataclasses.replace(made, id=await self.store.save_digest(made))
 
     def _text(self, d: Digest, lang: Lang) -> str:
-        code = "en" if str(lang).startswith("en") else "sv"
-        return d.texts.get(code) or next(iter(d.texts.values()), "")
+        return d.texts.get(base(lang)) or next(iter(d.texts.values()), "")
 
     # ------------------------------------------------------------------ staff
     async def command(self, turn: Turn, args: str) -> Reply:
